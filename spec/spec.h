@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* spec: the runtime-spec v1.3.0 documents as plain, validated C structs. It owns
+ * every JSON document brig reads or writes (config.json, an exec process.json,
+ * the container state, the default config of `brig spec`), so no other module
+ * sees a json_t. Everything here is pure: no syscalls beyond reading the file. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "base/base.h"
+
+#define SPEC_VERSION "1.3.0"
+
+/* Optional scalars: `set` is false when the field was absent (or null). */
+struct spec_i64 {
+	bool set;
+	int64_t value;
+};
+struct spec_u64 {
+	bool set;
+	uint64_t value;
+};
+struct spec_bool {
+	bool set;
+	bool value;
+};
+
+struct spec_kv {
+	char *key;
+	char *value;
+};
+
+struct spec_idmap {
+	uint32_t container_id;
+	uint32_t host_id;
+	uint32_t size;
+};
+
+/* ---- root, mounts ---- */
+
+struct spec_root {
+	char *path; /* as given; spec_load resolves it against the bundle into abs_path */
+	char *abs_path;
+	bool readonly;
+};
+
+struct spec_mount {
+	char *destination;
+	char *source; /* may be NULL */
+	char *type;   /* may be NULL: a bind mount if options say so */
+	char **options; /* NULL-terminated, may be NULL */
+	struct spec_idmap *uid_mappings;
+	size_t n_uid_mappings;
+	struct spec_idmap *gid_mappings;
+	size_t n_gid_mappings;
+};
+
+/* ---- process ---- */
+
+struct spec_rlimit {
+	int resource; /* RLIMIT_* */
+	uint64_t soft;
+	uint64_t hard;
+};
+
+struct spec_user {
+	uint32_t uid;
+	uint32_t gid;
+	struct spec_u64 umask;
+	uint32_t *additional_gids;
+	size_t n_additional_gids;
+};
+
+/* Capability sets as bit masks of CAP_* numbers (all < 64). `present` is false
+ * when process.capabilities is absent: the sets are then left as inherited. */
+struct spec_capabilities {
+	bool present;
+	uint64_t bounding;
+	uint64_t effective;
+	uint64_t inheritable;
+	uint64_t permitted;
+	uint64_t ambient;
+};
+
+enum spec_sched_policy {
+	SPEC_SCHED_OTHER,
+	SPEC_SCHED_FIFO,
+	SPEC_SCHED_RR,
+	SPEC_SCHED_BATCH,
+	SPEC_SCHED_ISO,
+	SPEC_SCHED_IDLE,
+	SPEC_SCHED_DEADLINE,
+};
+
+struct spec_scheduler {
+	bool present;
+	enum spec_sched_policy policy;
+	int32_t nice;
+	int32_t priority;
+	uint64_t flags; /* SCHED_FLAG_* bits from the names in "flags" */
+	uint64_t runtime;
+	uint64_t deadline;
+	uint64_t period;
+};
+
+enum spec_ioprio_class {
+	SPEC_IOPRIO_CLASS_RT = 1,
+	SPEC_IOPRIO_CLASS_BE = 2,
+	SPEC_IOPRIO_CLASS_IDLE = 3,
+};
+
+struct spec_io_priority {
+	bool present;
+	enum spec_ioprio_class class;
+	int32_t priority; /* 0..7 */
+};
+
+struct spec_process {
+	bool terminal;
+	struct {
+		bool set;
+		uint32_t height;
+		uint32_t width;
+	} console_size;
+	struct spec_user user;
+	char **args; /* NULL-terminated, at least one element */
+	char **env;  /* NULL-terminated, may be NULL */
+	char *cwd;   /* absolute */
+	struct spec_capabilities capabilities;
+	struct spec_rlimit *rlimits;
+	size_t n_rlimits;
+	bool no_new_privileges;
+	char *apparmor_profile;
+	char *selinux_label;
+	struct spec_i64 oom_score_adj;
+	struct spec_scheduler scheduler;
+	struct spec_io_priority io_priority;
+	char *exec_cpu_affinity_initial; /* cpu list such as "0-3,7", or NULL */
+	char *exec_cpu_affinity_final;
+};
+
+/* ---- hooks ---- */
+
+struct spec_hook {
+	char *path; /* absolute */
+	char **args; /* NULL-terminated, may be NULL */
+	char **env;
+	int timeout; /* seconds, 0 = none */
+};
+
+enum spec_hook_kind {
+	SPEC_HOOK_PRESTART,
+	SPEC_HOOK_CREATE_RUNTIME,
+	SPEC_HOOK_CREATE_CONTAINER,
+	SPEC_HOOK_START_CONTAINER,
+	SPEC_HOOK_POSTSTART,
+	SPEC_HOOK_POSTSTOP,
+	SPEC_HOOK_KINDS,
+};
+
+struct spec_hook_list {
+	struct spec_hook *hooks;
+	size_t n;
+};
+
+/* ---- linux ---- */
+
+enum spec_ns_type {
+	SPEC_NS_PID,
+	SPEC_NS_NETWORK,
+	SPEC_NS_MOUNT,
+	SPEC_NS_IPC,
+	SPEC_NS_UTS,
+	SPEC_NS_USER,
+	SPEC_NS_CGROUP,
+	SPEC_NS_TIME,
+	SPEC_NS_COUNT,
+};
+
+struct spec_namespace {
+	bool present; /* listed in linux.namespaces */
+	char *path;   /* join this one instead of creating a new one; NULL: new */
+};
+
+struct spec_device {
+	char *path;
+	char type; /* 'c', 'b', 'u' or 'p' */
+	int64_t major;
+	int64_t minor;
+	struct spec_u64 file_mode;
+	struct spec_u64 uid;
+	struct spec_u64 gid;
+};
+
+/* linux.resources.devices: major/minor -1 means "any". */
+struct spec_device_rule {
+	bool allow;
+	char type; /* 'a', 'c' or 'b' */
+	int64_t major;
+	int64_t minor;
+	char access[4]; /* subset of "rwm", "" when absent (= "rwm") */
+};
+
+struct spec_memory {
+	struct spec_i64 limit;
+	struct spec_i64 reservation;
+	struct spec_i64 swap;
+	struct spec_i64 kernel;
+	struct spec_i64 kernel_tcp;
+	struct spec_u64 swappiness;
+	struct spec_bool disable_oom_killer;
+	struct spec_bool use_hierarchy;
+	struct spec_bool check_before_update;
+};
+
+struct spec_cpu {
+	struct spec_u64 shares;
+	struct spec_i64 quota;
+	struct spec_u64 burst;
+	struct spec_u64 period;
+	struct spec_i64 realtime_runtime;
+	struct spec_u64 realtime_period;
+	char *cpus;
+	char *mems;
+	struct spec_i64 idle;
+};
+
+struct spec_weight_device {
+	int64_t major;
+	int64_t minor;
+	struct spec_u64 weight;
+	struct spec_u64 leaf_weight;
+};
+
+struct spec_throttle_device {
+	int64_t major;
+	int64_t minor;
+	uint64_t rate;
+};
+
+struct spec_throttle_list {
+	struct spec_throttle_device *devices;
+	size_t n;
+};
+
+struct spec_blkio {
+	struct spec_u64 weight;
+	struct spec_u64 leaf_weight;
+	struct spec_weight_device *weight_devices;
+	size_t n_weight_devices;
+	struct spec_throttle_list read_bps;
+	struct spec_throttle_list write_bps;
+	struct spec_throttle_list read_iops;
+	struct spec_throttle_list write_iops;
+};
+
+struct spec_hugepage_limit {
+	char *page_size; /* "2MB", "1GB", ... */
+	uint64_t limit;
+};
+
+struct spec_net_priority {
+	char *name;
+	uint32_t priority;
+};
+
+struct spec_rdma_limit {
+	char *device;
+	struct spec_u64 hca_handles;
+	struct spec_u64 hca_objects;
+};
+
+struct spec_resources {
+	bool present;
+	struct spec_device_rule *devices;
+	size_t n_devices;
+	bool has_memory;
+	struct spec_memory memory;
+	bool has_cpu;
+	struct spec_cpu cpu;
+	struct spec_i64 pids_limit;
+	bool has_blkio;
+	struct spec_blkio blkio;
+	struct spec_hugepage_limit *hugepage_limits;
+	size_t n_hugepage_limits;
+	struct spec_u64 net_class_id;
+	struct spec_net_priority *net_priorities;
+	size_t n_net_priorities;
+	struct spec_rdma_limit *rdma;
+	size_t n_rdma;
+	struct spec_kv *unified;
+	size_t n_unified;
+};
+
+enum spec_seccomp_action {
+	SPEC_SCMP_KILL, /* = KILL_THREAD */
+	SPEC_SCMP_KILL_PROCESS,
+	SPEC_SCMP_KILL_THREAD,
+	SPEC_SCMP_TRAP,
+	SPEC_SCMP_ERRNO,
+	SPEC_SCMP_TRACE,
+	SPEC_SCMP_ALLOW,
+	SPEC_SCMP_LOG,
+	SPEC_SCMP_NOTIFY,
+};
+
+enum spec_seccomp_op {
+	SPEC_SCMP_CMP_NE,
+	SPEC_SCMP_CMP_LT,
+	SPEC_SCMP_CMP_LE,
+	SPEC_SCMP_CMP_EQ,
+	SPEC_SCMP_CMP_GE,
+	SPEC_SCMP_CMP_GT,
+	SPEC_SCMP_CMP_MASKED_EQ,
+};
+
+struct spec_seccomp_arg {
+	uint32_t index;
+	uint64_t value;
+	uint64_t value_two;
+	enum spec_seccomp_op op;
+};
+
+struct spec_seccomp_syscall {
+	char **names; /* NULL-terminated, at least one */
+	enum spec_seccomp_action action;
+	struct spec_u64 errno_ret;
+	struct spec_seccomp_arg *args;
+	size_t n_args;
+};
+
+struct spec_seccomp {
+	bool present;
+	enum spec_seccomp_action default_action;
+	struct spec_u64 default_errno_ret;
+	char **architectures; /* "SCMP_ARCH_X86_64", ...: validated names */
+	char **flags;         /* "SECCOMP_FILTER_FLAG_LOG", ...: validated names */
+	char *listener_path;
+	char *listener_metadata;
+	struct spec_seccomp_syscall *syscalls;
+	size_t n_syscalls;
+};
+
+struct spec_time_offsets {
+	struct {
+		bool set;
+		int64_t secs;
+		uint32_t nanosecs;
+	} monotonic, boottime;
+};
+
+struct spec_personality {
+	bool present;
+	unsigned long domain; /* PER_LINUX or PER_LINUX32 */
+	/* "flags" are accepted and currently carry no values in the spec */
+};
+
+struct spec_net_device {
+	char *host_name; /* the key in linux.netDevices */
+	char *name;      /* name inside the container; NULL: keep host_name */
+};
+
+struct spec_memory_policy {
+	bool present;
+	int mode;           /* MPOL_* */
+	char *nodes;        /* node list string, may be NULL */
+	unsigned int flags; /* MPOL_F_* */
+};
+
+struct spec_intel_rdt {
+	bool present;
+	char *clos_id;
+	char *l3_cache_schema;
+	char *mem_bw_schema;
+	char **schemata;
+	bool enable_monitoring;
+};
+
+struct spec_linux {
+	struct spec_namespace namespaces[SPEC_NS_COUNT];
+	struct spec_idmap *uid_mappings;
+	size_t n_uid_mappings;
+	struct spec_idmap *gid_mappings;
+	size_t n_gid_mappings;
+	struct spec_time_offsets time_offsets;
+	struct spec_device *devices;
+	size_t n_devices;
+	char *cgroups_path;
+	struct spec_resources resources;
+	struct spec_kv *sysctl;
+	size_t n_sysctl;
+	struct spec_seccomp seccomp;
+	unsigned long rootfs_propagation; /* MS_* propagation flags incl. MS_REC; 0: unset */
+	char **masked_paths;
+	char **readonly_paths;
+	char *mount_label;
+	struct spec_personality personality;
+	struct spec_net_device *net_devices;
+	size_t n_net_devices;
+	struct spec_memory_policy memory_policy;
+	struct spec_intel_rdt intel_rdt;
+};
+
+struct spec {
+	char *oci_version;
+	char *bundle; /* absolute bundle directory the config was loaded from */
+	struct spec_root root;
+	char *hostname; /* NULL when absent */
+	char *domainname;
+	struct spec_mount *mounts;
+	size_t n_mounts;
+	bool has_process;
+	struct spec_process process;
+	struct spec_hook_list hooks[SPEC_HOOK_KINDS];
+	struct spec_kv *annotations;
+	size_t n_annotations;
+	struct spec_linux linux;
+};
+
+/* Loads and validates bundle_dir/config.json. Errors name the file and the JSON
+ * path: "config.json: .process.user.uid: expected a non-negative integer". */
+struct spec *spec_load(const char *bundle_dir, struct brig_error *err);
+/* Parses a config from text; `name` is used in error messages and bundle_dir to
+ * resolve root.path (may be NULL: root.path then stays as given). */
+struct spec *spec_parse(const char *text, const char *name, const char *bundle_dir,
+			struct brig_error *err);
+void spec_free(struct spec *s);
+
+/* A process object alone, as `exec --process FILE` passes it. */
+struct spec_process *spec_process_load(const char *path, struct brig_error *err);
+struct spec_process *spec_process_parse(const char *text, const char *name,
+					struct brig_error *err);
+void spec_process_free(struct spec_process *p);
+
+const char *spec_ns_name(enum spec_ns_type t);    /* "pid", "network", ... */
+int spec_ns_clone_flag(enum spec_ns_type t);      /* CLONE_NEWPID, ... */
+const char *spec_hook_name(enum spec_hook_kind k); /* "prestart", ... */
+const char *spec_annotation(const struct spec *s, const char *key);
+
+/* Capability and rlimit names (used by the config parser, `exec --cap` and tests). */
+int spec_cap_from_name(const char *name); /* "CAP_CHOWN" -> 0; -1 if unknown */
+const char *spec_cap_name(int cap);        /* 0 -> "CAP_CHOWN"; NULL if unknown */
+int spec_rlimit_from_name(const char *name); /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 */
+
+/* ---- mount options (runtime-spec config.md's table) ---- */
+
+/* One parsed `mounts[].options` list. */
+struct spec_mount_opts {
+	unsigned long flags;       /* MS_* flags to set */
+	unsigned long clear;       /* MS_* flags an option cleared (e.g. "rw", "dev") */
+	unsigned long propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE [| MS_REC] */
+	uint64_t attr_set;         /* MOUNT_ATTR_* for the recursive options (mount_setattr) */
+	uint64_t attr_clr;
+	bool bind;      /* "bind" or "rbind" (MS_BIND is also in flags) */
+	bool recursive; /* "rbind" */
+	bool idmap;     /* "idmap" or "ridmap" */
+	bool ridmap;
+	bool tmpcopyup;
+	char *data; /* the filesystem-specific rest, comma-joined, or NULL */
+};
+
+int spec_mount_opts_parse(char *const *options, struct spec_mount_opts *ret,
+			  struct brig_error *err);
+void spec_mount_opts_free(struct spec_mount_opts *o);
+
+/* ---- container state (runtime-spec runtime.md "State", plus runc's extras) ---- */
+
+enum spec_status {
+	SPEC_STATUS_CREATING,
+	SPEC_STATUS_CREATED,
+	SPEC_STATUS_RUNNING,
+	SPEC_STATUS_STOPPED,
+	SPEC_STATUS_PAUSED,
+};
+
+const char *spec_status_name(enum spec_status s);
+
+/* The record brig keeps in <root>/<id>/state.json; the public fields are also
+ * what `state` prints and what hooks read on stdin. */
+struct spec_state {
+	char *oci_version;
+	char *id;
+	enum spec_status status;
+	pid_t pid;
+	char *bundle;
+	char *rootfs;
+	char *created; /* RFC 3339 */
+	char *owner;   /* "" for root, as runc */
+	struct spec_kv *annotations;
+	size_t n_annotations;
+	/* brig's private fields, only in the record file */
+	uint64_t init_start_time; /* /proc/PID/stat field 22: tells a reused pid apart */
+	bool started;             /* `start` has run (created vs running) */
+	char *cgroup_path;        /* resolved cgroup, NULL: none */
+	bool has_userns;
+	bool has_pidns;           /* a new pid namespace: killing init kills them all */
+};
+
+/* What `state` prints / hooks get: ociVersion, id, status, pid, bundle,
+ * annotations, rootfs, created, owner. Pretty-printed when `pretty`. */
+char *spec_state_format_public(const struct spec_state *s, bool pretty);
+/* The record file: public and private fields. */
+char *spec_state_format_record(const struct spec_state *s);
+int spec_state_parse_record(const char *text, struct spec_state *ret, struct brig_error *err);
+void spec_state_clear(struct spec_state *s);
+/* `list --format json`: runc's array of {ociVersion,id,pid,status,bundle,rootfs,created,owner}. */
+char *spec_state_format_list(const struct spec_state *states, size_t n);
+
+/* ---- `brig spec`: the default config.json ---- */
+
+struct spec_default_opts {
+	bool rootless; /* runc's `spec --rootless`: a user namespace mapping uid/gid below */
+	uid_t uid;
+	gid_t gid;
+};
+
+/* Pretty-printed JSON text of the default config.json (root.path "rootfs"). */
+char *spec_default_config(const struct spec_default_opts *opts);
