@@ -20,7 +20,7 @@
 /* ---- errors: one type, returned up, printed once (by runtime/main.c) ---- */
 
 struct brig_error {
-	int errnum;     /* errno of the innermost failure, 0 when there was none */
+	int errnum;	/* errno of the innermost failure, 0 when there was none */
 	char msg[1024]; /* "outer: inner: strerror" */
 };
 
@@ -28,10 +28,10 @@ struct brig_error {
 int err_sys(struct brig_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Like err_sys with an explicit errno (a negative return of a library call). */
 int err_errno(struct brig_error *e, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Sets the message as given, no strerror; errnum is kept for callers that test it. */
 int err_set(struct brig_error *e, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Prepends "fmt: " to the message. Returns -1. */
 int err_wrap(struct brig_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void err_clear(struct brig_error *e);
@@ -111,9 +111,11 @@ enum brig_log_format {
 int log_open(const char *path, enum brig_log_format format, bool debug, struct brig_error *err);
 void log_close(void);
 bool log_debug_enabled(void);
+int log_fd(void); /* the log file's fd, -1 when logging to stderr */
 /* Writes a log record to the log file; errors also go to stderr when a log file
  * is set, since containerd reads the file and conmon reads stderr. */
-void log_write(enum brig_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void log_write(enum brig_log_level level, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 #define log_debug(...)                                                                             \
 	do {                                                                                       \
 		if (log_debug_enabled())                                                           \

@@ -52,7 +52,16 @@ int err_wrap(struct brig_error *e, const char *fmt, ...)
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", prefix, old);
+	/* Truncation keeps the outer context; the end of a very long chain goes. */
+	size_t n = strlen(prefix);
+	if (n > sizeof(e->msg) - 3)
+		n = sizeof(e->msg) - 3;
+	memcpy(e->msg, prefix, n);
+	memcpy(e->msg + n, ": ", 2);
+	size_t rest = sizeof(e->msg) - n - 3;
+	size_t ol = strnlen(old, rest);
+	memcpy(e->msg + n + 2, old, ol);
+	e->msg[n + 2 + ol] = '\0';
 	return -1;
 }
 

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "base/base.h"
+
 #include <fcntl.h>
 #include <time.h>
-
-#include "base/base.h"
 
 static struct {
 	int fd; /* -1: stderr only */
 	enum brig_log_format format;
 	bool debug;
-} logger = { -1, BRIG_LOG_TEXT, false };
+} logger = {-1, BRIG_LOG_TEXT, false};
 
 static const char *const level_names[] = {
-	[BRIG_LOG_ERROR] = "error",
-	[BRIG_LOG_WARN] = "warning",
-	[BRIG_LOG_INFO] = "info",
-	[BRIG_LOG_DEBUG] = "debug",
+    [BRIG_LOG_ERROR] = "error",
+    [BRIG_LOG_WARN] = "warning",
+    [BRIG_LOG_INFO] = "info",
+    [BRIG_LOG_DEBUG] = "debug",
 };
 
 int log_open(const char *path, enum brig_log_format format, bool debug, struct brig_error *err)
@@ -33,6 +33,11 @@ void log_close(void)
 {
 	closep(&logger.fd);
 	logger.fd = -1;
+}
+
+int log_fd(void)
+{
+	return logger.fd;
 }
 
 bool log_debug_enabled(void)
@@ -80,7 +85,8 @@ static void write_record(int fd, enum brig_log_level level, const char *msg)
 		clock_gettime(CLOCK_REALTIME, &now);
 		format_rfc3339(&now, ts);
 		json_escape(msg, esc, sizeof(esc));
-		n = snprintf(line, sizeof(line), "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+		n = snprintf(line, sizeof(line),
+			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
 			     level_names[level], esc, ts);
 	} else if (level == BRIG_LOG_ERROR) {
 		n = snprintf(line, sizeof(line), "brig: %s\n", msg);

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include "base/base.h"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
-
-#include "base/base.h"
 
 static void oom(void)
 {
@@ -152,7 +152,7 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
 {
 	_cleanup_free_ char *tmp = xasprintf(".%s.tmp", name);
 	_cleanup_close_ int fd =
-		openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	    openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0)
 		return err_sys(err, "create '%s'", tmp);
 	if (write_all(fd, data, len) < 0) {

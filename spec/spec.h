@@ -5,11 +5,11 @@
  * sees a json_t. Everything here is pure: no syscalls beyond reading the file. */
 #pragma once
 
+#include "base/base.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
-
-#include "base/base.h"
 
 #define SPEC_VERSION "1.3.0"
 
@@ -48,8 +48,8 @@ struct spec_root {
 
 struct spec_mount {
 	char *destination;
-	char *source; /* may be NULL */
-	char *type;   /* may be NULL: a bind mount if options say so */
+	char *source;	/* may be NULL */
+	char *type;	/* may be NULL: a bind mount if options say so */
 	char **options; /* NULL-terminated, may be NULL */
 	struct spec_idmap *uid_mappings;
 	size_t n_uid_mappings;
@@ -144,7 +144,7 @@ struct spec_process {
 /* ---- hooks ---- */
 
 struct spec_hook {
-	char *path; /* absolute */
+	char *path;  /* absolute */
 	char **args; /* NULL-terminated, may be NULL */
 	char **env;
 	int timeout; /* seconds, 0 = none */
@@ -336,7 +336,7 @@ struct spec_seccomp {
 	enum spec_seccomp_action default_action;
 	struct spec_u64 default_errno_ret;
 	char **architectures; /* "SCMP_ARCH_X86_64", ...: validated names */
-	char **flags;         /* "SECCOMP_FILTER_FLAG_LOG", ...: validated names */
+	char **flags;	      /* "SECCOMP_FILTER_FLAG_LOG", ...: validated names */
 	char *listener_path;
 	char *listener_metadata;
 	struct spec_seccomp_syscall *syscalls;
@@ -354,18 +354,18 @@ struct spec_time_offsets {
 struct spec_personality {
 	bool present;
 	unsigned long domain; /* PER_LINUX or PER_LINUX32 */
-	/* "flags" are accepted and currently carry no values in the spec */
+			      /* "flags" are accepted and currently carry no values in the spec */
 };
 
 struct spec_net_device {
 	char *host_name; /* the key in linux.netDevices */
-	char *name;      /* name inside the container; NULL: keep host_name */
+	char *name;	 /* name inside the container; NULL: keep host_name */
 };
 
 struct spec_memory_policy {
 	bool present;
-	int mode;           /* MPOL_* */
-	char *nodes;        /* node list string, may be NULL */
+	int mode;	    /* MPOL_* */
+	char *nodes;	    /* node list string, may be NULL */
 	unsigned int flags; /* MPOL_F_* */
 };
 
@@ -403,6 +403,10 @@ struct spec_linux {
 	struct spec_intel_rdt intel_rdt;
 };
 
+/* GNU C modes (-std=gnu11) predefine `linux` as 1, which would turn the
+ * member below into "struct spec_linux 1;". Code tests __linux__ instead. */
+#undef linux
+
 struct spec {
 	char *oci_version;
 	char *bundle; /* absolute bundle directory the config was loaded from */
@@ -430,32 +434,31 @@ void spec_free(struct spec *s);
 
 /* A process object alone, as `exec --process FILE` passes it. */
 struct spec_process *spec_process_load(const char *path, struct brig_error *err);
-struct spec_process *spec_process_parse(const char *text, const char *name,
-					struct brig_error *err);
+struct spec_process *spec_process_parse(const char *text, const char *name, struct brig_error *err);
 void spec_process_free(struct spec_process *p);
 
-const char *spec_ns_name(enum spec_ns_type t);    /* "pid", "network", ... */
-int spec_ns_clone_flag(enum spec_ns_type t);      /* CLONE_NEWPID, ... */
+const char *spec_ns_name(enum spec_ns_type t);	   /* "pid", "network", ... */
+int spec_ns_clone_flag(enum spec_ns_type t);	   /* CLONE_NEWPID, ... */
 const char *spec_hook_name(enum spec_hook_kind k); /* "prestart", ... */
 const char *spec_annotation(const struct spec *s, const char *key);
 
 /* Capability and rlimit names (used by the config parser, `exec --cap` and tests). */
-int spec_cap_from_name(const char *name); /* "CAP_CHOWN" -> 0; -1 if unknown */
-const char *spec_cap_name(int cap);        /* 0 -> "CAP_CHOWN"; NULL if unknown */
+int spec_cap_from_name(const char *name);    /* "CAP_CHOWN" -> 0; -1 if unknown */
+const char *spec_cap_name(int cap);	     /* 0 -> "CAP_CHOWN"; NULL if unknown */
 int spec_rlimit_from_name(const char *name); /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 */
 
 /* ---- mount options (runtime-spec config.md's table) ---- */
 
 /* One parsed `mounts[].options` list. */
 struct spec_mount_opts {
-	unsigned long flags;       /* MS_* flags to set */
-	unsigned long clear;       /* MS_* flags an option cleared (e.g. "rw", "dev") */
+	unsigned long flags;	   /* MS_* flags to set */
+	unsigned long clear;	   /* MS_* flags an option cleared (e.g. "rw", "dev") */
 	unsigned long propagation; /* MS_SHARED/MS_SLAVE/MS_PRIVATE/MS_UNBINDABLE [| MS_REC] */
-	uint64_t attr_set;         /* MOUNT_ATTR_* for the recursive options (mount_setattr) */
+	uint64_t attr_set;	   /* MOUNT_ATTR_* for the recursive options (mount_setattr) */
 	uint64_t attr_clr;
-	bool bind;      /* "bind" or "rbind" (MS_BIND is also in flags) */
+	bool bind;	/* "bind" or "rbind" (MS_BIND is also in flags) */
 	bool recursive; /* "rbind" */
-	bool idmap;     /* "idmap" or "ridmap" */
+	bool idmap;	/* "idmap" or "ridmap" */
 	bool ridmap;
 	bool tmpcopyup;
 	char *data; /* the filesystem-specific rest, comma-joined, or NULL */
@@ -492,10 +495,10 @@ struct spec_state {
 	size_t n_annotations;
 	/* brig's private fields, only in the record file */
 	uint64_t init_start_time; /* /proc/PID/stat field 22: tells a reused pid apart */
-	bool started;             /* `start` has run (created vs running) */
-	char *cgroup_path;        /* resolved cgroup, NULL: none */
+	bool started;		  /* `start` has run (created vs running) */
+	char *cgroup_path;	  /* resolved cgroup, NULL: none */
 	bool has_userns;
-	bool has_pidns;           /* a new pid namespace: killing init kills them all */
+	bool has_pidns; /* a new pid namespace: killing init kills them all */
 };
 
 /* What `state` prints / hooks get: ociVersion, id, status, pid, bundle,

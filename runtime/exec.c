@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Finding the program before `create` returns (so a missing or non-executable
+ * binary fails create with runc's words), and the final exec through the
+ * sealed brig-init stub (stub/stub.c says why). */
+#include "runtime/linux.h"
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const char *env_get(char *const *env, const char *name)
+{
+	size_t n = strlen(name);
+	for (size_t i = 0; env && env[i]; i++)
+		if (!strncmp(env[i], name, n) && env[i][n] == '=')
+			return env[i] + n + 1;
+	return NULL;
+}
+
+/* 0: executable; ENOENT; EACCES (a directory, no x bit, or a noexec mount). */
+static int check_exec(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return errno;
+	if (S_ISDIR(st.st_mode) || !(st.st_mode & 0111))
+		return EACCES;
+	if (faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0)
+		return errno;
+	return 0;
+}
+
+/* Go's wording, lower case: the docker CLI matches "no such file or
+ * directory" and "permission denied" case-sensitively for 127 and 126. */
+static const char *go_strerror(int e, char buf[64])
+{
+	snprintf(buf, 64, "%s", strerror(e));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
+}
+
+int process_find_exec(struct child_ctx *c, struct brig_error *err)
+{
+	char eb[64];
+	const char *arg0 = c->plan->proc->args[0];
+	if (strchr(arg0, '/')) {
+		int e = check_exec(arg0);
+		if (e == ENOENT || e == ENOTDIR)
+			return err_set(err, e, "exec: \"%s\": stat %s: %s", arg0, arg0,
+				       go_strerror(e, eb));
+		if (e)
+			return err_set(err, e, "exec: \"%s\": %s", arg0, go_strerror(e, eb));
+		c->exec_path = xstrdup(arg0);
+		return 0;
+	}
+	const char *path = env_get(c->plan->env, "PATH");
+	_cleanup_free_ char *copy = xstrdup(path ? path : DEFAULT_PATH);
+	char *save = NULL;
+	for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+		_cleanup_free_ char *cand = path_join(*dir ? dir : ".", arg0);
+		if (check_exec(cand) == 0) {
+			c->exec_path = steal_ptr(&cand);
+			return 0;
+		}
+	}
+	return err_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
+}
+
+/* Marks every fd above the preserved ones close-on-exec, except keep. */
+static int prepare_fds(struct child_ctx *c, int keep, struct brig_error *err)
+{
+	int first = 3 + c->plan->preserve_fds;
+	for (int fd = 3; fd < first; fd++)
+		if (fd_set_cloexec(fd, false) < 0 && errno != EBADF)
+			return err_sys(err, "pass fd %d", fd);
+	if (syscall(SYS_close_range, first, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) < 0)
+		return err_sys(err, "close_range");
+	if (keep >= 0 && fd_set_cloexec(keep, false) < 0)
+		return err_sys(err, "keep start connection");
+	return 0;
+}
+
+int process_exec(struct child_ctx *c, struct brig_error *err)
+{
+	char *const *args = c->plan->proc->args;
+	size_t n = strv_length(args);
+	int first = 3 + c->plan->preserve_fds;
+	/* The start connection must not land among the preserved fds. */
+	int conn = fcntl(c->conn_fd, F_DUPFD_CLOEXEC, first);
+	if (conn < 0)
+		return err_sys(err, "dup start connection");
+	if (prepare_fds(c, conn, err) < 0)
+		return -1;
+	char fdbuf[16];
+	snprintf(fdbuf, sizeof(fdbuf), "%d", conn);
+	_cleanup_free_ char **argv = xcalloc(n + 4, sizeof(char *));
+	argv[0] = "brig-init";
+	argv[1] = fdbuf;
+	argv[2] = c->exec_path;
+	memcpy(argv + 3, args, n * sizeof(char *));
+	char *empty[] = {NULL};
+	char *const *env = c->plan->env ? c->plan->env : empty;
+
+	syscall(SYS_execveat, c->plan->stub_fd, "", argv, env, AT_EMPTY_PATH);
+	/* No executable memfd (vm.memfd_noexec=2, an LSM): exec directly, still
+	 * correct, without the /proc/self/exe protection. */
+	log_debug("exec brig-init: %s; executing '%s' directly", strerror(errno), c->exec_path);
+	fd_set_cloexec(conn, true);
+	execve(c->exec_path, args, env);
+	return err_sys(err, "exec: \"%s\"", args[0]);
+}

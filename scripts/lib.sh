@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: Apache-2.0
+# Shared by scripts/demo and scripts/test: install what is missing from
+# Debian's archive, build brig.
+
+# The packages brig builds and tests with. Runtime libraries come with the -dev ones.
+BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev"
+BRIG_TEST_PKGS="check busybox-static jq python3 iproute2 clang-format"
+
+die() {
+	echo "$0: $*" >&2
+	exit 1
+}
+
+need_root() {
+	[ "$(id -u)" = 0 ] || die "run me as root (brig creates namespaces and mounts; apt-get installs packages)"
+}
+
+# apt_install PKG...: installs the packages not installed yet, quietly.
+apt_install() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	echo "== installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
+}
+
+# build DIR CMAKE_ARGS...: configures and builds into DIR; the output is
+# shown only when something fails.
+build() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	cmake -S "$BRIG_TOP" -B "$dir" "$@" >"$dir/configure.log" 2>&1 ||
+		{ cat "$dir/configure.log"; die "cmake configure failed"; }
+	cmake --build "$dir" -j"$(nproc)" >"$dir/build.log" 2>&1 ||
+		{ cat "$dir/build.log"; die "build failed"; }
+}
+
+BRIG_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
