@@ -32,6 +32,18 @@ static int wait_id_maps(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
+static int not_dumpable(struct child_ctx *c, struct brig_error *err)
+{
+	(void)c;
+	/* No process inside the container may open this one's /proc entries
+	 * (its exe is brig's binary) without CAP_SYS_PTRACE over it. After the
+	 * id maps: an unprivileged parent can only write them while the child
+	 * is dumpable. */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return err_sys(err, "prctl(PR_SET_DUMPABLE)");
+	return 0;
+}
+
 static int become_ns_root(struct child_ctx *c, struct brig_error *err)
 {
 	if (!c->plan->new_userns && !c->plan->spec->linux.namespaces[SPEC_NS_USER].path)
@@ -190,6 +202,7 @@ static int start_container_hooks(struct child_ctx *c, struct brig_error *err)
 
 static const struct step create_steps[] = {
     {"wait for id maps", wait_id_maps}, /* the parent writes uid_map first */
+    {"become non-dumpable", not_dumpable},
     {"become root in the user namespace", become_ns_root},
     {"set hostname", set_hostname},
     {"prepare rootfs", mounts_prepare_root},
@@ -260,9 +273,6 @@ void child_main(struct child_plan *p)
 
 	close_inherited(p);
 	reset_signals();
-	/* No process inside the container may open this one's /proc entries
-	 * (its exe is brig) unless it has CAP_SYS_PTRACE over it. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	for (size_t i = 0; i < ARRAY_SIZE(create_steps); i++) {
 		if (create_steps[i].run(&c, &err) < 0) {
 			err_wrap(&err, "%s", create_steps[i].name);

@@ -55,11 +55,13 @@ static int make_node(struct child_ctx *c, const struct spec_device *d, struct br
 	_cleanup_close_ int dfd = mkpath_in_root(c->root_fd, *dir ? dir : "/", true, err);
 	if (dfd < 0)
 		return -1;
-	if (c->plan->new_userns)
+	if (c->plan->in_userns)
 		return bind_host_node(dfd, name, d->path, err);
 	mode_t mode = (mode_t)(d->file_mode.set ? d->file_mode.value : 0666) & 07777;
 	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
 	if (mknodat(dfd, name, node_type(d->type) | mode, dev) < 0) {
+		if (errno == EPERM) /* a user namespace around brig itself */
+			return bind_host_node(dfd, name, d->path, err);
 		if (errno != EEXIST)
 			return err_sys(err, "mknod '%s'", d->path);
 		/* The rootfs already has one: replace it with the one asked for. */

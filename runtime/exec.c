@@ -83,6 +83,17 @@ static int prepare_fds(struct child_ctx *c, int keep, struct brig_error *err)
 	return 0;
 }
 
+/* LISTEN_PID must be the pid the program sees as its own. */
+static void set_listen_pid(char **env)
+{
+	for (size_t i = 0; env && env[i]; i++) {
+		if (!strcmp(env[i], "LISTEN_PID=")) {
+			free(env[i]);
+			env[i] = xasprintf("LISTEN_PID=%d", getpid());
+		}
+	}
+}
+
 int process_exec(struct child_ctx *c, struct brig_error *err)
 {
 	char *const *args = c->plan->proc->args;
@@ -101,6 +112,7 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	argv[1] = fdbuf;
 	argv[2] = c->exec_path;
 	memcpy(argv + 3, args, n * sizeof(char *));
+	set_listen_pid(c->plan->env);
 	char *empty[] = {NULL};
 	char *const *env = c->plan->env ? c->plan->env : empty;
 

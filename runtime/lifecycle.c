@@ -81,11 +81,60 @@ static int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m,
 	return 0;
 }
 
+/* newuidmap/newgidmap (shadow's setuid helpers) write ranges an unprivileged
+ * user may use per /etc/subuid and /etc/subgid. */
+static int run_map_helper(const char *tool, pid_t pid, const struct spec_idmap *m, size_t n,
+			  struct brig_error *err)
+{
+	_cleanup_free_ char **argv = xcalloc(3 * n + 3, sizeof(char *));
+	_cleanup_free_ char *nums = xcalloc(3 * n + 1, 16);
+	size_t k = 0;
+	argv[k++] = (char *)tool;
+	argv[k++] = nums;
+	sprintf(nums, "%d", pid);
+	char *p = nums + 16;
+	for (size_t i = 0; i < n; i++, p += 48) {
+		sprintf(p, "%u", m[i].container_id);
+		sprintf(p + 16, "%u", m[i].host_id);
+		sprintf(p + 32, "%u", m[i].size);
+		argv[k++] = p;
+		argv[k++] = p + 16;
+		argv[k++] = p + 32;
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		execvp(tool, argv);
+		_exit(127);
+	}
+	int status;
+	if (child < 0 || waitpid(child, &status, 0) < 0)
+		return err_sys(err, "run %s", tool);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return err_set(err, EPERM,
+			       "%s failed (status %d): is %s installed, and the range in "
+			       "/etc/sub%cid?",
+			       tool, WIFEXITED(status) ? WEXITSTATUS(status) : -1, tool, tool[3]);
+	return 0;
+}
+
+/* Unprivileged users may map their own id, once, without a helper. */
+static bool own_id_only(const struct spec_idmap *m, size_t n, unsigned id)
+{
+	return n == 1 && m[0].host_id == id && m[0].size == 1;
+}
+
 static int write_id_maps(pid_t pid, const struct spec_linux *l, struct brig_error *err)
 {
-	if (write_id_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0)
+	bool root = geteuid() == 0;
+	if (!root && !own_id_only(l->uid_mappings, l->n_uid_mappings, geteuid())) {
+		if (run_map_helper("newuidmap", pid, l->uid_mappings, l->n_uid_mappings, err) < 0)
+			return -1;
+	} else if (write_id_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0) {
 		return -1;
-	if (geteuid() != 0) {
+	}
+	if (!root && !own_id_only(l->gid_mappings, l->n_gid_mappings, getegid()))
+		return run_map_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, err);
+	if (!root) {
 		/* Unprivileged: gid_map needs setgroups denied first. */
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
@@ -102,6 +151,17 @@ static char *state_json(struct container *c, enum spec_status status)
 	char *s = spec_state_format_public(&c->state, false);
 	c->state.status = saved;
 	return s;
+}
+
+/* Whether brig itself runs in a user namespace (rootless, `unshare -r`). */
+static bool in_user_namespace(void)
+{
+	_cleanup_free_ char *map = NULL;
+	struct brig_error ignored;
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, &ignored) < 0)
+		return false;
+	unsigned long a, b, n;
+	return sscanf(map, "%lu %lu %lu", &a, &b, &n) != 3 || a != 0 || b != 0 || n != 4294967295UL;
 }
 
 /* The planning that needs no child: everything that can fail does so here. */
@@ -128,6 +188,7 @@ static int plan_child(const struct spec *s, const struct create_opts *o, const c
 			p->clone_flags |= spec_ns_clone_flag((enum spec_ns_type)t);
 	}
 	p->new_userns = (p->clone_flags & CLONE_NEWUSER) != 0;
+	p->in_userns = p->new_userns || l->namespaces[SPEC_NS_USER].path || in_user_namespace();
 	if (l->time_offsets.monotonic.set || l->time_offsets.boottime.set)
 		p->slow_path = true;
 	if (plan_mounts(s, p, err) < 0)
@@ -146,9 +207,9 @@ static char **plan_env(const struct spec_process *proc, int listen_fds, int pres
 		env[i] = xstrdup(proc->env[i]);
 	if (listen_fds > 0) {
 		/* systemd socket activation passes through: the fds are the first
-		 * preserved ones, and LISTEN_PID names the process itself, pid 1. */
+		 * preserved ones; the child puts its own pid in LISTEN_PID. */
 		env[n++] = xasprintf("LISTEN_FDS=%d", listen_fds);
-		env[n++] = xstrdup("LISTEN_PID=1");
+		env[n++] = xstrdup("LISTEN_PID=");
 	}
 	(void)preserve;
 	return env;

@@ -69,6 +69,7 @@ struct child_plan {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool new_userns;
+	bool in_userns;		     /* the container's user namespace is not the initial one */
 	bool slow_path;		     /* namespaces to join or time offsets: via an intermediate */
 	bool setup_dev;		     /* /dev not bind-mounted from the host: create devices */
 	bool host_mounts;	     /* no mount namespace: mounts go to the runtime's, under a

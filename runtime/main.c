@@ -152,9 +152,23 @@ static int parse_global(int argc, char **argv, struct global_opts *g, struct bri
 	return 0;
 }
 
+/* runc's choice: /run/brig for root, $XDG_RUNTIME_DIR/brig for anyone else. */
+static const char *default_root(void)
+{
+	static char buf[4096];
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	if (geteuid() == 0)
+		return BRIG_DEFAULT_ROOT;
+	if (xdg && *xdg)
+		snprintf(buf, sizeof(buf), "%s/brig", xdg);
+	else
+		snprintf(buf, sizeof(buf), "/tmp/brig-%u", (unsigned)geteuid());
+	return buf;
+}
+
 int main(int argc, char **argv)
 {
-	struct global_opts g = {.root = BRIG_DEFAULT_ROOT, .rootless = -1};
+	struct global_opts g = {.rootless = -1};
 	struct brig_error err = {0};
 	const char *verb_name = NULL;
 	int r;
@@ -166,6 +180,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (r == 0 && !g.root)
+		g.root = default_root();
 	if (r == 0) {
 		verb_name = argv[optind];
 		r = log_open(g.log_path, g.log_format, g.debug, &err);

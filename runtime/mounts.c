@@ -175,25 +175,53 @@ static int apply_after(struct child_ctx *c, const struct mount_plan *p, bool bin
 	return 0;
 }
 
+/* Data without its gid= option: devpts refuses a gid not mapped in the user
+ * namespace (runc's rootless configs drop the option; brig does it here). */
+static char *drop_gid(const char *data)
+{
+	_cleanup_free_ char *copy = xstrdup(data);
+	char *out = xcalloc(1, strlen(data) + 1);
+	char *save = NULL;
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(o, "gid=", 4))
+			continue;
+		if (*out)
+			strcat(out, ",");
+		strcat(out, o);
+	}
+	return out;
+}
+
+/* sysfs needs a network namespace of the mounter's user namespace, mqueue
+ * an ipc one: inside a user namespace without them, bind the host's, as
+ * runc does. */
+static int bind_host_fs(struct child_ctx *c, const struct mount_plan *p, int target,
+			unsigned long flags, struct brig_error *err)
+{
+	const char *host = !strcmp(p->fstype, "sysfs") ? "/sys" : "/dev/mqueue";
+	if (do_mount(host, target, NULL, MS_BIND | MS_REC, NULL, err) < 0)
+		return -1;
+	_cleanup_close_ int fd = open_in_root(c->root_fd, p->dest, O_PATH, err);
+	uint64_t set = 0, clr = 0;
+	flags_to_attr(flags, 0, &set, &clr);
+	return fd < 0 ? -1 : mount_setattr_fd(fd, set, clr, true, err);
+}
+
 static int mount_fs(struct child_ctx *c, const struct mount_plan *p, int target,
 		    struct brig_error *err)
 {
 	unsigned long flags = p->opts.flags & ~(MS_BIND | MS_REC);
-	if (mount(p->source, fd_path(target, (char[FD_PATH_MAX]){0}), p->fstype, flags,
-		  p->opts.data) == 0)
+	char t[FD_PATH_MAX];
+	if (mount(p->source, fd_path(target, t), p->fstype, flags, p->opts.data) == 0)
 		return 0;
-	/* In a user namespace without its own network namespace the kernel
-	 * refuses sysfs (and mqueue without an ipc one): bind the host's, as
-	 * runc does. */
-	if (errno == EPERM && c->plan->new_userns &&
-	    (!strcmp(p->fstype, "sysfs") || !strcmp(p->fstype, "mqueue"))) {
-		const char *host = !strcmp(p->fstype, "sysfs") ? "/sys" : "/dev/mqueue";
-		if (do_mount(host, target, NULL, MS_BIND | MS_REC, NULL, err) < 0)
-			return -1;
-		_cleanup_close_ int fd = open_in_root(c->root_fd, p->dest, O_PATH, err);
-		uint64_t set = 0, clr = 0;
-		flags_to_attr(flags, 0, &set, &clr);
-		return fd < 0 ? -1 : mount_setattr_fd(fd, set, clr, true, err);
+	if (errno == EPERM && c->plan->in_userns &&
+	    (!strcmp(p->fstype, "sysfs") || !strcmp(p->fstype, "mqueue")))
+		return bind_host_fs(c, p, target, flags, err);
+	if (errno == EINVAL && c->plan->in_userns && !strcmp(p->fstype, "devpts") && p->opts.data &&
+	    strstr(p->opts.data, "gid=")) {
+		_cleanup_free_ char *data = drop_gid(p->opts.data);
+		if (mount(p->source, t, p->fstype, flags, data) == 0)
+			return 0;
 	}
 	return err_sys(err, "mount %s", p->fstype);
 }

@@ -159,7 +159,7 @@ int process_set_user(struct child_ctx *c, struct brig_error *err)
 	/* A rootless user namespace has setgroups denied: only an empty list
 	 * is then possible, and it is already what the process has. */
 	if (setgroups(u->n_additional_gids, gids) < 0 &&
-	    !(errno == EPERM && c->plan->new_userns && u->n_additional_gids == 0))
+	    !(errno == EPERM && c->plan->in_userns && u->n_additional_gids == 0))
 		return err_sys(err, "setgroups");
 	if (setresgid(u->gid, u->gid, u->gid) < 0)
 		return err_sys(err, "setgid %u", u->gid);
