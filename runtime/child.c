@@ -254,10 +254,17 @@ static int cmp_int(const void *a, const void *b)
  * flock would outlive create), no fd of the caller beyond the preserved. */
 static void close_inherited(struct child_plan *p)
 {
-	int keep[] = {p->sync_fd, p->start_fd, p->console_fd, p->stub_fd, log_fd(), INT32_MAX};
+	size_t n = 0;
+	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 6, sizeof(int));
+	int fixed[] = {p->sync_fd, p->start_fd, p->console_fd, p->stub_fd, log_fd()};
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
+		keep[n++] = fixed[i];
+	for (size_t i = 0; i < p->n_mounts; i++)
+		keep[n++] = p->mounts[i].tree_fd;
+	keep[n++] = INT32_MAX;
+	qsort(keep, n, sizeof(int), cmp_int);
 	int first = 3 + p->preserve_fds;
-	qsort(keep, ARRAY_SIZE(keep), sizeof(int), cmp_int);
-	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < first)
 			continue;
 		if (keep[i] > first)

@@ -49,6 +49,7 @@ struct mount_plan {
 	const char *fstype;
 	bool source_is_dir; /* bind: create a directory (else a file) as target */
 	struct spec_mount_opts opts;
+	int tree_fd; /* an idmapped tree made by the parent, -1 otherwise */
 };
 
 /* A cgroup hierarchy of the host, for mounts of type "cgroup". */
@@ -89,6 +90,9 @@ struct child_plan {
 
 int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
 void plan_free_mounts(struct child_plan *p);
+/* Prepares the detached idmapped trees (idmap.c); the child attaches them. */
+int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
+int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err);
 /* Reads the host's cgroup hierarchies from /proc/self/mountinfo and cgroup. */
 int plan_cgroup_mounts(struct child_plan *p, struct brig_error *err);
 

@@ -53,6 +53,7 @@ static int plan_one(const struct spec *s, size_t i, struct mount_plan *p, struct
 {
 	const struct spec_mount *m = &s->mounts[i];
 	p->m = m;
+	p->tree_fd = -1;
 	p->dest = clean_dest(m->destination);
 	if (spec_mount_opts_parse(m->options, &p->opts, err) < 0)
 		return -1;
@@ -93,12 +94,13 @@ int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *e
 		if (!strcmp(p->mounts[i].dest, "/dev") && p->mounts[i].kind == MOUNT_BIND)
 			p->setup_dev = false;
 	}
-	return 0;
+	return plan_idmapped_mounts(s, p, err);
 }
 
 void plan_free_mounts(struct child_plan *p)
 {
 	for (size_t i = 0; i < p->n_mounts; i++) {
+		closep(&p->mounts[i].tree_fd);
 		free(p->mounts[i].dest);
 		free(p->mounts[i].source);
 		spec_mount_opts_free(&p->mounts[i].opts);
@@ -234,6 +236,11 @@ static int mount_one(struct child_ctx *c, const struct mount_plan *p, struct bri
 		return -1;
 	switch (p->kind) {
 	case MOUNT_BIND:
+		if (p->tree_fd >= 0) {
+			if (mount_attach_tree(p->tree_fd, target, err) < 0)
+				return -1;
+			return apply_after(c, p, true, err);
+		}
 		if (do_mount(p->source, target, NULL, MS_BIND | (p->opts.recursive ? MS_REC : 0),
 			     NULL, err) < 0)
 			return -1;
