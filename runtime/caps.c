@@ -51,8 +51,20 @@ int process_set_caps(struct child_ctx *c, struct brig_error *err)
 		return err_sys(err, "set capabilities");
 	if (cap_reset_ambient() < 0 && errno != EINVAL)
 		return err_sys(err, "clear ambient capabilities");
-	for (int i = 0; i < last; i++)
-		if (has(caps->ambient, i) && cap_set_ambient((cap_value_t)i, CAP_SET) < 0)
+	for (int i = 0; i < last; i++) {
+		if (!has(caps->ambient, i))
+			continue;
+		/* The kernel raises an ambient capability only if it is permitted
+		 * and inheritable. runc's and crun's own default configs list
+		 * ambient capabilities with an empty inheritable set; both skip
+		 * them, and so does brig. */
+		if (!has(caps->permitted, i) || !has(caps->inheritable, i)) {
+			log_debug("ambient %s skipped: not in the permitted and inheritable sets",
+				  spec_cap_name(i));
+			continue;
+		}
+		if (cap_set_ambient((cap_value_t)i, CAP_SET) < 0)
 			return err_sys(err, "raise ambient %s", spec_cap_name(i));
+	}
 	return 0;
 }
