@@ -93,6 +93,8 @@ void plan_free_mounts(struct child_plan *p);
 /* Prepares the detached idmapped trees (idmap.c); the child attaches them. */
 int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
 int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err);
+/* Copies what orig_dir holds into new_dir (copyup.c). */
+int mount_copy_up(int orig_dir, int new_dir, struct brig_error *err);
 /* Reads the host's cgroup hierarchies from /proc/self/mountinfo and cgroup. */
 int plan_cgroup_mounts(struct child_plan *p, struct brig_error *err);
 

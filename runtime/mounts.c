@@ -228,6 +228,21 @@ static int mount_fs(struct child_ctx *c, const struct mount_plan *p, int target,
 	return err_sys(err, "mount %s", p->fstype);
 }
 
+static int mount_tmpfs_copyup(struct child_ctx *c, const struct mount_plan *p, int target,
+			      struct brig_error *err)
+{
+	/* Taken before the mount: afterwards the path shows the empty tmpfs. */
+	_cleanup_close_ int orig = openat(target, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (orig < 0)
+		return err_sys(err, "open '%s'", p->dest);
+	if (mount_fs(c, p, target, err) < 0)
+		return -1;
+	_cleanup_close_ int now = open_in_root(c->root_fd, p->dest, O_RDONLY | O_DIRECTORY, err);
+	if (now < 0 || mount_copy_up(orig, now, err) < 0)
+		return -1;
+	return apply_after(c, p, false, err);
+}
+
 static int mount_one(struct child_ctx *c, const struct mount_plan *p, struct brig_error *err)
 {
 	bool dir = p->kind != MOUNT_BIND || p->source_is_dir;
@@ -250,6 +265,8 @@ static int mount_one(struct child_ctx *c, const struct mount_plan *p, struct bri
 			return -1;
 		return apply_after(c, p, false, err);
 	case MOUNT_FS:
+		if (p->opts.tmpcopyup && !strcmp(p->fstype, "tmpfs"))
+			return mount_tmpfs_copyup(c, p, target, err);
 		if (mount_fs(c, p, target, err) < 0)
 			return -1;
 		return apply_after(c, p, false, err);
