@@ -49,6 +49,27 @@ static char *clean_dest(const char *in)
 	return out;
 }
 
+/* What may be mounted over parts of /proc (lxcfs's files), as runc allows: a
+ * mount elsewhere under /proc could hide the files brig and LSMs rely on. */
+static bool proc_dest_allowed(const char *dest, const char *type)
+{
+	static const char *const allowed[] = {
+	    "/proc/cpuinfo", "/proc/diskstats",
+	    "/proc/meminfo", "/proc/stat",
+	    "/proc/swaps",   "/proc/uptime",
+	    "/proc/loadavg", "/proc/slabinfo",
+	    "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
+	};
+	if (strncmp(dest, "/proc", 5) || (dest[5] != '/' && dest[5] != '\0'))
+		return true;
+	if (dest[5] == '\0')
+		return type && !strcmp(type, "proc");
+	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
+		if (!strcmp(dest, allowed[i]))
+			return true;
+	return false;
+}
+
 static int plan_one(const struct spec *s, size_t i, struct mount_plan *p, struct brig_error *err)
 {
 	const struct spec_mount *m = &s->mounts[i];
@@ -68,6 +89,9 @@ static int plan_one(const struct spec *s, size_t i, struct mount_plan *p, struct
 		if (stat(p->source, &st) < 0)
 			return err_sys(err, "source '%s'", p->source);
 		p->source_is_dir = S_ISDIR(st.st_mode);
+		if (!proc_dest_allowed(p->dest, NULL))
+			return err_set(err, EPERM, "bind mounts over '%s' are not allowed",
+				       p->dest);
 		if (!p->opts.bind) /* type "bind" without "bind"/"rbind": runc binds */
 			p->opts.flags |= MS_BIND;
 		return 0;
@@ -75,6 +99,8 @@ static int plan_one(const struct spec *s, size_t i, struct mount_plan *p, struct
 	if (!type || !*type)
 		return err_set(err, EINVAL,
 			       "type is required for a mount that is not a bind mount");
+	if (!proc_dest_allowed(p->dest, type))
+		return err_set(err, EPERM, "mounting %s over '%s' is not allowed", type, p->dest);
 	p->kind = (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) ? MOUNT_CGROUP : MOUNT_FS;
 	p->fstype = type;
 	p->source = xstrdup(m->source && *m->source ? m->source : type);
