@@ -8,9 +8,11 @@
 #include "runtime/runtime.h"
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -53,6 +55,22 @@ static int become_ns_root(struct child_ctx *c, struct brig_error *err)
 		return err_sys(err, "setgid 0 in the user namespace");
 	if (setresuid(0, 0, 0) < 0 && errno != EINVAL)
 		return err_sys(err, "setuid 0 in the user namespace");
+	return 0;
+}
+
+/* A new network namespace has only lo, and down: bring it up. */
+static int loopback_up(struct child_ctx *c, struct brig_error *err)
+{
+	if (!(c->plan->clone_flags & CLONE_NEWNET))
+		return 0;
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {0};
+	strcpy(ifr.ifr_name, "lo");
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return err_sys(err, "get lo flags");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return err_sys(err, "bring lo up");
 	return 0;
 }
 
@@ -205,6 +223,7 @@ static const struct step create_steps[] = {
     {"become non-dumpable", not_dumpable},
     {"become root in the user namespace", become_ns_root},
     {"set hostname", set_hostname},
+    {"bring up loopback", loopback_up},
     {"prepare rootfs", mounts_prepare_root},
     {"mount", mounts_apply},
     {"create devices", dev_setup}, /* after mounts: /dev is usually a tmpfs */
