@@ -274,8 +274,8 @@ static int cmp_int(const void *a, const void *b)
 static void close_inherited(struct child_plan *p)
 {
 	size_t n = 0;
-	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 6, sizeof(int));
-	int fixed[] = {p->sync_fd, p->start_fd, p->console_fd, p->stub_fd, log_fd()};
+	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 7, sizeof(int));
+	int fixed[] = {p->sync_fd, p->start_fd, p->console_fd, p->stub_fd, log_fd(), p->join_pidfd};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		keep[n++] = fixed[i];
 	for (size_t i = 0; i < p->n_mounts; i++)
@@ -311,6 +311,63 @@ void child_main(struct child_plan *p)
 			if (c.conn_fd >= 0)
 				sync_send(c.conn_fd, SYNC_ERROR, &err, sizeof(err));
 			_exit(127);
+		}
+	}
+	_exit(127);
+}
+
+/* exec: every namespace of the init at once through its pidfd (the pid
+ * namespace was entered by the parent, for this child). */
+static int join_container(struct child_ctx *c, struct brig_error *err)
+{
+	int flags = c->plan->join_flags & ~CLONE_NEWPID;
+	if (flags && setns(c->plan->join_pidfd, flags) < 0)
+		return err_sys(err, "join the container's namespaces");
+	closep(&c->plan->join_pidfd);
+	c->plan->join_pidfd = -1;
+	/* A container without a mount namespace lives in a chroot of ours. */
+	if (c->plan->host_mounts && chroot(c->plan->rootfs) < 0)
+		return err_sys(err, "chroot '%s'", c->plan->rootfs);
+	if (chdir("/") < 0)
+		return err_sys(err, "chdir /");
+	c->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return c->root_fd < 0 ? err_sys(err, "open /") : 0;
+}
+
+static int exec_now(struct child_ctx *c, struct brig_error *err)
+{
+	/* The sync socket closes on exec: that EOF tells brig the program runs. */
+	c->conn_fd = c->plan->sync_fd;
+	return process_exec(c, err);
+}
+
+static const struct step exec_steps[] = {
+    {"join the container", join_container},
+    {"become non-dumpable", not_dumpable},
+    {"set up console", console_setup},
+    {"set process attributes", process_set_exec_attrs},
+    {"set HOME", set_home},
+    {"drop bounding capabilities", process_drop_bounding},
+    {"change user", process_set_user},
+    {"set capabilities", process_set_caps},
+    {"change directory", change_dir},
+    {"set no_new_privs", no_new_privs},
+    {"find executable", process_find_exec},
+    {"set cpu affinity", process_set_final_affinity},
+    {"exec", exec_now},
+};
+
+void exec_child_main(struct child_plan *p)
+{
+	struct child_ctx c = {.plan = p, .root_fd = -1, .conn_fd = -1};
+	struct brig_error err = {0};
+
+	close_inherited(p);
+	reset_signals();
+	for (size_t i = 0; i < ARRAY_SIZE(exec_steps); i++) {
+		if (exec_steps[i].run(&c, &err) < 0) {
+			err_wrap(&err, "%s", exec_steps[i].name);
+			sync_fail(p->sync_fd, &err);
 		}
 	}
 	_exit(127);

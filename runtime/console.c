@@ -75,7 +75,8 @@ int console_setup(struct child_ctx *c, struct brig_error *err)
 		if (ioctl(master, TIOCSWINSZ, &ws) < 0)
 			return err_sys(err, "set console size");
 	}
-	if (bind_console(c, name, err) < 0)
+	/* /dev/console is the init's terminal; an exec'd process only gets its own */
+	if (!c->plan->is_exec && bind_console(c, name, err) < 0)
 		return -1;
 	if (send_fd(c->plan->console_fd, master, name, err) < 0)
 		return -1;

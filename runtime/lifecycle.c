@@ -52,7 +52,7 @@ static int listen_start(struct container *c, struct brig_error *err)
 	return steal_fd(&fd);
 }
 
-static int connect_console(const char *path, struct brig_error *err)
+int lifecycle_connect_console(const char *path, struct brig_error *err)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	if (strlen(path) >= sizeof(sa.sun_path))
@@ -199,7 +199,7 @@ static int plan_child(const struct spec *s, const struct create_opts *o, const c
 	return 0;
 }
 
-static char **plan_env(const struct spec_process *proc, int listen_fds, int preserve)
+char **lifecycle_plan_env(const struct spec_process *proc, int listen_fds)
 {
 	size_t n = strv_length(proc->env);
 	char **env = xcalloc(n + 3, sizeof(char *));
@@ -211,8 +211,14 @@ static char **plan_env(const struct spec_process *proc, int listen_fds, int pres
 		env[n++] = xasprintf("LISTEN_FDS=%d", listen_fds);
 		env[n++] = xstrdup("LISTEN_PID=");
 	}
-	(void)preserve;
 	return env;
+}
+
+int lifecycle_listen_fds(void)
+{
+	const char *lf = getenv("LISTEN_FDS");
+	int64_t v;
+	return lf && parse_int64(lf, 0, 1024, &v) == 0 ? (int)v : 0;
 }
 
 struct creation {
@@ -338,7 +344,7 @@ static int serve_child(struct creation *cr, const struct spec *s, struct brig_er
 	}
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct brig_error *err)
+int lifecycle_write_pid_file(const char *path, pid_t pid, struct brig_error *err)
 {
 	/* Atomic (rename), no trailing newline: callers parse a bare number. */
 	char buf[32];
@@ -362,17 +368,13 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 		return err_wrap(err, "copy config");
 	if (plan_child(s, o, cr->c->id, p, err) < 0)
 		return -1;
-	int listen_fds = 0;
-	const char *lf = getenv("LISTEN_FDS");
-	int64_t v;
-	if (lf && parse_int64(lf, 0, 1024, &v) == 0)
-		listen_fds = (int)v;
+	int listen_fds = lifecycle_listen_fds();
 	p->preserve_fds = listen_fds + o->preserve_fds;
-	p->env = plan_env(&s->process, listen_fds, p->preserve_fds);
+	p->env = lifecycle_plan_env(&s->process, listen_fds);
 	if (s->process.terminal) {
 		p->console_fd = o->console_sock_fd >= 0
 				    ? fcntl(o->console_sock_fd, F_DUPFD_CLOEXEC, 3)
-				    : connect_console(o->console_socket, err);
+				    : lifecycle_connect_console(o->console_socket, err);
 		if (p->console_fd < 0)
 			return o->console_sock_fd >= 0 ? err_sys(err, "dup console socket") : -1;
 	}
@@ -404,7 +406,7 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	st->status = SPEC_STATUS_CREATED;
 	if (container_save(cr->c, err) < 0)
 		return -1;
-	if (o->pid_file && write_pid_file(o->pid_file, cr->pid, err) < 0)
+	if (o->pid_file && lifecycle_write_pid_file(o->pid_file, cr->pid, err) < 0)
 		return -1;
 	return 0;
 }
@@ -449,6 +451,7 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 		return NULL;
 	struct creation cr = {.sync_fd = -1, .pidfd = -1};
 	cr.plan.console_fd = cr.plan.start_fd = cr.plan.stub_fd = cr.plan.sync_fd = -1;
+	cr.plan.join_pidfd = -1;
 	int r = -1;
 	if (!s->has_process)
 		err_set(err, EINVAL, "config.json: .process: missing required field");
@@ -483,7 +486,7 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 
 /* The config as it was at create (runtime-spec: later edits of the bundle's
  * config.json do not affect the container). */
-static struct spec *load_config_copy(struct container *c, struct brig_error *err)
+struct spec *lifecycle_load_config(struct container *c, struct brig_error *err)
 {
 	_cleanup_free_ char *text = NULL;
 	if (read_file_at(c->dir_fd, CONFIG_COPY, &text, NULL, err) < 0)
@@ -505,6 +508,11 @@ static int release_init(struct container *c, struct brig_error *err)
 	_cleanup_free_ char *state = state_json(c, SPEC_STATUS_CREATED);
 	if (sync_send(fd, SYNC_HOOKS_DONE, state, strlen(state)) < 0)
 		return err_sys(err, "release the container's init");
+	return lifecycle_wait_exec(fd, err);
+}
+
+int lifecycle_wait_exec(int fd, struct brig_error *err)
+{
 	union {
 		struct {
 			uint32_t type;
@@ -538,7 +546,7 @@ int lifecycle_start(struct container *c, struct brig_error *err)
 	default:
 		return err_set(err, EINVAL, "cannot start an already running container");
 	}
-	_cleanup_(spec_freep) struct spec *s = load_config_copy(c, err);
+	_cleanup_(spec_freep) struct spec *s = lifecycle_load_config(c, err);
 	if (!s)
 		return -1;
 	if (release_init(c, err) < 0)
@@ -640,7 +648,7 @@ int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
 	}
 	host_mounts_detach(c->dir_fd, c->state.rootfs);
 	struct brig_error e = {0};
-	_cleanup_(spec_freep) struct spec *s = load_config_copy(c, &e);
+	_cleanup_(spec_freep) struct spec *s = lifecycle_load_config(c, &e);
 	if (!s)
 		log_warn("container %s: poststop hooks not run: %s", c->id, e.msg);
 	if (s && s->hooks[SPEC_HOOK_POSTSTOP].n) {

@@ -81,6 +81,10 @@ struct child_plan {
 	bool cgroup_unified; /* the host is cgroup2 only (cgroups[0] is it) */
 	char **env;	     /* process env, plus LISTEN_FDS/LISTEN_PID when passed */
 	int preserve_fds;    /* fds 3 .. 3+n-1 pass to the process */
+	/* exec: join the namespaces of join_pidfd's process (join_flags) */
+	bool is_exec;
+	int join_pidfd;
+	int join_flags;
 	/* fds the child inherits */
 	int sync_fd;
 	int start_fd;	/* listening start socket */
@@ -98,12 +102,17 @@ int mount_copy_up(int orig_dir, int new_dir, struct brig_error *err);
 /* Reads the host's cgroup hierarchies from /proc/self/mountinfo and cgroup. */
 int plan_cgroup_mounts(struct child_plan *p, struct brig_error *err);
 
+/* clone3 like fork: a pidfd when ret_pidfd, straight into a cgroup when
+ * cgroup_fd >= 0. */
+pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd);
 /* Clones the container process (or, on the slow path, the intermediate that
  * forks it; SYNC_INIT_PID then names the init). Returns its pid. */
 pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err);
 
 /* The child's entry: never returns. */
 void child_main(struct child_plan *p) __attribute__((noreturn));
+/* exec's process: joins the container and execs; errors go to sync_fd. */
+void exec_child_main(struct child_plan *p) __attribute__((noreturn));
 
 /* ---- child steps (each returns 0 when its part of the config is absent) ---- */
 
@@ -127,6 +136,7 @@ int mounts_readonly_root(struct child_ctx *c, struct brig_error *err);
 int dev_setup(struct child_ctx *c, struct brig_error *err);
 int console_setup(struct child_ctx *c, struct brig_error *err);
 int process_set_attrs(struct child_ctx *c, struct brig_error *err);
+int process_set_exec_attrs(struct child_ctx *c, struct brig_error *err);
 int process_set_final_affinity(struct child_ctx *c, struct brig_error *err);
 int process_set_user(struct child_ctx *c, struct brig_error *err);
 int process_drop_bounding(struct child_ctx *c, struct brig_error *err);

@@ -26,6 +26,12 @@ static const struct verb verbs[] = {
      "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCK]\n"
      "       [--no-pivot] [--no-new-keyring] [--preserve-fds N] [--keep] ID",
      verb_run},
+    {"exec", "run a new process in a running container",
+     "exec [--process FILE | --tty|-t] [--detach|-d] [--pid-file FILE] [--console-socket SOCK]\n"
+     "       [--cwd DIR] [--env|-e K=V]... [--user|-u UID[:GID]] [--additional-gids GID]...\n"
+     "       [--cap CAP]... [--no-new-privs] [--apparmor PROFILE] [--process-label LABEL]\n"
+     "       [--preserve-fds N] [--ignore-paused] ID [COMMAND [ARGS...]]",
+     verb_exec},
     {"list", "list containers", "list [--format|-f table|json] [--quiet|-q]", verb_list},
     {"spec", "write a default config.json", "spec [--bundle|-b DIR] [--rootless]", verb_spec},
 };

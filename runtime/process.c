@@ -150,6 +150,20 @@ int process_set_attrs(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
+/* exec: the process's own attributes; the container-wide ones (personality,
+ * memory policy, keyring) are the init's. */
+int process_set_exec_attrs(struct child_ctx *c, struct brig_error *err)
+{
+	const struct spec_process *p = c->plan->proc;
+	if (set_rlimits(p, err) < 0 || set_sched(&p->scheduler, err) < 0)
+		return -1;
+	if (p->io_priority.present && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
+					      ((int)p->io_priority.class << IOPRIO_CLASS_SHIFT) |
+						  p->io_priority.priority) < 0)
+		return err_sys(err, "ioprio_set");
+	return set_affinity(p->exec_cpu_affinity_initial, err);
+}
+
 int process_set_user(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_user *u = &c->plan->proc->user;

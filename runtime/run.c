@@ -25,7 +25,7 @@ struct fg {
 	struct termios saved;
 };
 
-static int recv_master(int sock)
+int console_recv_master(int sock)
 {
 	char name[128];
 	char cbuf[CMSG_SPACE(sizeof(int))];
@@ -131,6 +131,18 @@ static void setup_tty(struct fg *f)
 	resize(f);
 }
 
+int foreground_wait(pid_t pid, int pidfd, int master, const sigset_t *mask)
+{
+	struct fg f = {.pid = pid, .pidfd = pidfd, .master = master, .stdin_open = true};
+	f.sigfd = signalfd(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	setup_tty(&f);
+	int status = wait_foreground(&f);
+	if (f.raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &f.saved);
+	closep(&f.sigfd);
+	return status;
+}
+
 static int run_foreground(struct container *c, int console_peer, sigset_t *mask,
 			  struct brig_error *err)
 {
@@ -140,7 +152,7 @@ static int run_foreground(struct container *c, int console_peer, sigset_t *mask,
 		       .stdin_open = true};
 	f.sigfd = signalfd(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (console_peer >= 0)
-		f.master = recv_master(console_peer);
+		f.master = console_recv_master(console_peer);
 	int r = lifecycle_start(c, err);
 	/* The wait needs no lock: let `state` and `kill` in meanwhile. */
 	container_free(c);

@@ -126,6 +126,27 @@ int lifecycle_delete(struct container *c, bool force, struct brig_error *err);
 /* Sends sig to the container's init (or all its processes with `all`). */
 int lifecycle_kill(struct container *c, int sig, bool all, struct brig_error *err);
 
+/* The config copy taken at create (later edits of the bundle do not count). */
+struct spec *lifecycle_load_config(struct container *c, struct brig_error *err);
+/* The process env plus LISTEN_FDS/LISTEN_PID for fds passed by socket activation. */
+char **lifecycle_plan_env(const struct spec_process *proc, int listen_fds);
+/* LISTEN_FDS of brig's own environment (systemd socket activation), 0 if none. */
+int lifecycle_listen_fds(void);
+/* Waits on a socket the process holds until it execs (EOF) or reports why not. */
+int lifecycle_wait_exec(int fd, struct brig_error *err);
+int lifecycle_write_pid_file(const char *path, pid_t pid, struct brig_error *err);
+int lifecycle_connect_console(const char *path, struct brig_error *err);
+
+/* ---- foreground processes (run.c): run and exec ---- */
+
+/* The pty master sent over a console socketpair, or -1. */
+int console_recv_master(int sock);
+/* Waits for pid (our child): forwards signals, proxies the pty if master >= 0,
+ * reaps orphans; returns its exit status, 128+N for a signal. */
+int foreground_wait(pid_t pid, int pidfd, int master, const sigset_t *mask);
+
+int verb_exec(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
+
 /* ---- hooks (hooks.c) ---- */
 
 /* Runs each hook in order with state_json on stdin; stops at the first failure

@@ -14,12 +14,14 @@
 #include <signal.h>
 #include <sys/syscall.h>
 
-static pid_t clone3_(uint64_t flags, int *pidfd, int exit_signal)
+pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd)
 {
 	struct clone_args args = {
-	    .flags = flags | (pidfd ? CLONE_PIDFD : 0),
-	    .pidfd = (uint64_t)(uintptr_t)pidfd,
-	    .exit_signal = (uint64_t)exit_signal,
+		.flags = flags | (ret_pidfd ? CLONE_PIDFD : 0) |
+			 (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+		.exit_signal = (uint64_t)exit_signal,
+		.cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
 	};
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
@@ -90,7 +92,7 @@ static void intermediate_main(struct child_plan *p)
 	struct brig_error err = {0};
 	if (intermediate_steps(p, &err) < 0)
 		sync_fail(p->sync_fd, &err);
-	pid_t init = clone3_(CLONE_PARENT, NULL, 0);
+	pid_t init = clone3_fork(CLONE_PARENT, NULL, 0, -1);
 	if (init == 0)
 		child_main(p);
 	if (init < 0) {
@@ -104,7 +106,7 @@ static void intermediate_main(struct child_plan *p)
 pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err)
 {
 	uint64_t flags = p->slow_path ? 0 : (uint64_t)p->clone_flags;
-	pid_t pid = clone3_(flags, ret_pidfd, SIGCHLD);
+	pid_t pid = clone3_fork(flags, ret_pidfd, SIGCHLD, -1);
 	if (pid < 0)
 		return err_sys(err, "clone the container process");
 	if (pid == 0) {
