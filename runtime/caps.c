@@ -12,9 +12,32 @@ static bool has(uint64_t set, int cap)
 	return cap < 64 && (set >> cap) & 1;
 }
 
+void caps_plan(const struct spec_capabilities *want, struct spec_capabilities *ret)
+{
+	*ret = *want;
+	if (!want->present)
+		return;
+	uint64_t all =
+	    want->bounding | want->effective | want->inheritable | want->permitted | want->ambient;
+	int last = (int)cap_max_bits();
+	for (int cap = 0; cap < 64; cap++) {
+		if (!has(all, cap) || (cap < last && cap_get_bound((cap_value_t)cap) == 1))
+			continue;
+		log_warn(
+		    "capability %s cannot be granted here (not in brig's bounding set): left out",
+		    spec_cap_name(cap) ? spec_cap_name(cap) : "?");
+		uint64_t keep = ~(UINT64_C(1) << cap);
+		ret->bounding &= keep;
+		ret->effective &= keep;
+		ret->inheritable &= keep;
+		ret->permitted &= keep;
+		ret->ambient &= keep;
+	}
+}
+
 int process_drop_bounding(struct child_ctx *c, struct brig_error *err)
 {
-	const struct spec_capabilities *caps = &c->plan->proc->capabilities;
+	const struct spec_capabilities *caps = &c->plan->caps;
 	if (!caps->present)
 		return 0;
 	int last = (int)cap_max_bits();
@@ -29,7 +52,7 @@ int process_drop_bounding(struct child_ctx *c, struct brig_error *err)
 
 int process_set_caps(struct child_ctx *c, struct brig_error *err)
 {
-	const struct spec_capabilities *caps = &c->plan->proc->capabilities;
+	const struct spec_capabilities *caps = &c->plan->caps;
 	if (!caps->present)
 		return 0;
 	cap_t set = cap_init();

@@ -274,22 +274,22 @@ static int cmp_int(const void *a, const void *b)
 static void close_inherited(struct child_plan *p)
 {
 	size_t n = 0;
-	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 7, sizeof(int));
+	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 6, sizeof(int));
 	int fixed[] = {p->sync_fd, p->start_fd, p->console_fd, p->stub_fd, log_fd(), p->join_pidfd};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		keep[n++] = fixed[i];
 	for (size_t i = 0; i < p->n_mounts; i++)
 		keep[n++] = p->mounts[i].tree_fd;
-	keep[n++] = INT32_MAX;
 	qsort(keep, n, sizeof(int), cmp_int);
-	int first = 3 + p->preserve_fds;
+	unsigned first = 3 + (unsigned)p->preserve_fds;
 	for (size_t i = 0; i < n; i++) {
-		if (keep[i] < first)
+		if (keep[i] < 0 || (unsigned)keep[i] < first)
 			continue;
-		if (keep[i] > first)
-			syscall(SYS_close_range, first, keep[i] - 1, 0);
-		first = keep[i] + 1;
+		if ((unsigned)keep[i] > first)
+			syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0);
+		first = (unsigned)keep[i] + 1;
 	}
+	syscall(SYS_close_range, first, ~0U, 0);
 }
 
 void child_main(struct child_plan *p)

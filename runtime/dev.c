@@ -47,7 +47,21 @@ static int bind_host_node(int dir_fd, const char *name, const char *host, struct
 	return 0;
 }
 
-static int make_node(struct child_ctx *c, const struct spec_device *d, struct brig_error *err)
+/* Whether name in dir_fd already is the device d asks for. */
+static int existing_node(int dir_fd, const char *name, const struct spec_device *d)
+{
+	struct stat st;
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if ((st.st_mode & S_IFMT) != node_type(d->type))
+		return 0;
+	if (d->type == 'p')
+		return 1;
+	return major(st.st_rdev) == (unsigned)d->major && minor(st.st_rdev) == (unsigned)d->minor;
+}
+
+static int make_node(struct child_ctx *c, const struct spec_device *d, bool is_default,
+		     struct brig_error *err)
 {
 	const char *slash = strrchr(d->path, '/');
 	_cleanup_free_ char *dir = xasprintf("%.*s", (int)(slash - d->path), d->path);
@@ -64,9 +78,15 @@ static int make_node(struct child_ctx *c, const struct spec_device *d, struct br
 			return bind_host_node(dfd, name, d->path, err);
 		if (errno != EEXIST)
 			return err_sys(err, "mknod '%s'", d->path);
-		/* The rootfs already has one: replace it with the one asked for. */
-		if (unlinkat(dfd, name, 0) < 0 ||
-		    mknodat(dfd, name, node_type(d->type) | mode, dev) < 0)
+		/* config-linux.md: a file at path that is not the device asked
+		 * for is an error. A default device the image got wrong is
+		 * replaced, as runc does. */
+		int same = existing_node(dfd, name, d);
+		if (same == 0 && !is_default)
+			return err_set(err, EEXIST, "'%s' exists and is not the device asked for",
+				       d->path);
+		if (same == 0 && (unlinkat(dfd, name, 0) < 0 ||
+				  mknodat(dfd, name, node_type(d->type) | mode, dev) < 0))
 			return err_sys(err, "mknod '%s'", d->path);
 	}
 	/* mknod applies the umask: set the mode the spec asked for. */
@@ -94,10 +114,10 @@ int dev_setup(struct child_ctx *c, struct brig_error *err)
 		return 0;
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
 		if (!listed(l, default_devices[i].path) &&
-		    make_node(c, &default_devices[i], err) < 0)
+		    make_node(c, &default_devices[i], true, err) < 0)
 			return -1;
 	for (size_t i = 0; i < l->n_devices; i++)
-		if (make_node(c, &l->devices[i], err) < 0)
+		if (make_node(c, &l->devices[i], false, err) < 0)
 			return -1;
 	_cleanup_close_ int dev = open_in_root(c->root_fd, "/dev", O_PATH | O_DIRECTORY, err);
 	if (dev < 0)

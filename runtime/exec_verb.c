@@ -305,6 +305,7 @@ static int exec_plan(struct container *c, struct spec *s, const struct exec_opts
 	p->id = c->id;
 	p->rootfs = c->state.rootfs;
 	p->is_exec = true;
+	caps_plan(&s->process.capabilities, &p->caps);
 	p->host_mounts = !s->linux.namespaces[SPEC_NS_MOUNT].present;
 	p->in_userns = s->linux.namespaces[SPEC_NS_USER].present;
 	int listen_fds = lifecycle_listen_fds();

@@ -154,6 +154,7 @@ int hooks_run(const struct spec_hook_list *list, const char *kind, const char *s
 	for (size_t i = 0; i < list->n; i++) {
 		const struct spec_hook *h = &list->hooks[i];
 		struct brig_error e = {0};
+		log_debug("%s hook %zu: %s", kind, i, h->path);
 		if (run_one(h, state_json, &e) == 0)
 			continue;
 		if (!keep_going)

@@ -187,6 +187,7 @@ static int plan_child(const struct spec *s, const struct create_opts *o, const c
 		else
 			p->clone_flags |= spec_ns_clone_flag((enum spec_ns_type)t);
 	}
+	caps_plan(&s->process.capabilities, &p->caps);
 	p->new_userns = (p->clone_flags & CLONE_NEWUSER) != 0;
 	p->in_userns = p->new_userns || l->namespaces[SPEC_NS_USER].path || in_user_namespace();
 	if (l->time_offsets.monotonic.set || l->time_offsets.boottime.set)
@@ -216,9 +217,12 @@ char **lifecycle_plan_env(const struct spec_process *proc, int listen_fds)
 
 int lifecycle_listen_fds(void)
 {
-	const char *lf = getenv("LISTEN_FDS");
-	int64_t v;
-	return lf && parse_int64(lf, 0, 1024, &v) == 0 ? (int)v : 0;
+	/* sd_listen_fds(3): the fds are ours only if LISTEN_PID names us. */
+	const char *lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
+	int64_t v, pid;
+	if (!lf || !lp || parse_int64(lp, 1, INT32_MAX, &pid) < 0 || pid != getpid())
+		return 0;
+	return parse_int64(lf, 0, 1024, &v) == 0 ? (int)v : 0;
 }
 
 struct creation {
@@ -228,6 +232,7 @@ struct creation {
 	pid_t pid;   /* the init (or, until SYNC_INIT_PID, the intermediate) */
 	int pidfd;
 	pid_t intermediate;
+	bool hooks_started; /* a failure from here on continues at step 12 */
 };
 
 static int init_pid_received(struct creation *cr, const char *data, size_t len,
@@ -290,6 +295,7 @@ static void fill_state(struct creation *cr, const struct spec *s)
 static int runtime_hooks(struct creation *cr, const struct spec *s, struct brig_error *err)
 {
 	cr->c->state.pid = cr->pid;
+	cr->hooks_started = true;
 	/* runtime.md: "created" is the state after step 2, the environment's
 	 * creation; these hooks are steps 3 to 5. */
 	_cleanup_free_ char *state = state_json(cr->c, SPEC_STATUS_CREATED);
@@ -396,6 +402,8 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	closep(&p->stub_fd), p->stub_fd = -1;
 	if (cr->pid < 0)
 		return -1;
+	log_debug("create %s: cloned %d (namespace flags %#x, %s path)", cr->c->id, cr->pid,
+		  (unsigned)p->clone_flags, p->slow_path ? "slow" : "fast");
 	if (p->slow_path)
 		cr->intermediate = cr->pid;
 	if (serve_child(cr, s, err) < 0)
@@ -406,12 +414,13 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	st->status = SPEC_STATUS_CREATED;
 	if (container_save(cr->c, err) < 0)
 		return -1;
+	log_debug("create %s: init %d is waiting for start", cr->c->id, cr->pid);
 	if (o->pid_file && lifecycle_write_pid_file(o->pid_file, cr->pid, err) < 0)
 		return -1;
 	return 0;
 }
 
-static void abort_creation(struct creation *cr)
+static void abort_creation(struct creation *cr, const struct spec *s)
 {
 	struct brig_error ignored;
 	if (cr->pidfd >= 0) {
@@ -424,6 +433,13 @@ static void abort_creation(struct creation *cr)
 	}
 	if (cr->plan.host_mounts)
 		host_mounts_detach(cr->c->dir_fd, cr->plan.rootfs);
+	/* runtime.md: a failing prestart, createRuntime or createContainer hook
+	 * stops the container and continues at step 12: destroy, then poststop. */
+	if (cr->hooks_started && s->hooks[SPEC_HOOK_POSTSTOP].n) {
+		cr->c->state.pid = 0;
+		_cleanup_free_ char *state = state_json(cr->c, SPEC_STATUS_STOPPED);
+		hooks_run(&s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, &ignored);
+	}
 	container_destroy(cr->c, &ignored);
 }
 
@@ -463,7 +479,7 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 			r = create_in(&cr, s, text, o, err);
 	}
 	if (r < 0 && cr.c) {
-		abort_creation(&cr);
+		abort_creation(&cr, s);
 		container_free(cr.c);
 		cr.c = NULL;
 	}
@@ -551,6 +567,7 @@ int lifecycle_start(struct container *c, struct brig_error *err)
 		return -1;
 	if (release_init(c, err) < 0)
 		return -1;
+	log_debug("start %s: init %d runs the program", c->id, c->state.pid);
 	unlinkat(c->dir_fd, START_SOCK, 0);
 	c->state.started = true;
 	c->state.status = SPEC_STATUS_RUNNING;
@@ -637,6 +654,8 @@ int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
 		/* created (runc's behaviour, which containerd relies on) or --force:
 		 * kill the init; with a pid namespace that kills everything in it. */
 		_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
+		log_debug("delete %s: killing init %d (%s)", c->id, c->state.pid,
+			  spec_status_name(st));
 		if (pidfd >= 0) {
 			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
 			if (wait_exit(pidfd, 10000) < 0)

@@ -63,6 +63,7 @@ struct cgroup_hier {
 struct child_plan {
 	const struct spec *spec;
 	const struct spec_process *proc;
+	struct spec_capabilities caps; /* proc's, less what cannot be granted here */
 	const char *id;
 	const char *rootfs;
 	struct mount_plan *mounts;
@@ -93,6 +94,9 @@ struct child_plan {
 };
 
 int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
+/* The capability sets to apply: those outside brig's own bounding set cannot
+ * be granted; runtime-spec: warn, and do not fail for them. */
+void caps_plan(const struct spec_capabilities *want, struct spec_capabilities *ret);
 void plan_free_mounts(struct child_plan *p);
 /* Prepares the detached idmapped trees (idmap.c); the child attaches them. */
 int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);

@@ -185,8 +185,8 @@ int process_set_user(struct child_ctx *c, struct brig_error *err)
 		return err_sys(err, "setuid %u", u->uid);
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return err_sys(err, "reset keep capabilities");
-	if (u->umask.set)
-		umask((mode_t)u->umask.value);
+	/* runc's default when the config has none */
+	umask(u->umask.set ? (mode_t)u->umask.value : 022);
 	return 0;
 }
 

@@ -17,11 +17,11 @@
 pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd)
 {
 	struct clone_args args = {
-		.flags = flags | (ret_pidfd ? CLONE_PIDFD : 0) |
-			 (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
-		.pidfd = (uint64_t)(uintptr_t)ret_pidfd,
-		.exit_signal = (uint64_t)exit_signal,
-		.cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
+	    .flags =
+		flags | (ret_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+	    .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+	    .exit_signal = (uint64_t)exit_signal,
+	    .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
 	};
 	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
