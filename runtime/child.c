@@ -316,11 +316,12 @@ void child_main(struct child_plan *p)
 	_exit(127);
 }
 
-/* exec: every namespace of the init at once through its pidfd (the pid
- * namespace was entered by the parent, for this child). */
+/* exec: every namespace of the init at once through its pidfd. The pid
+ * namespace applies to children only: this process stays outside, invisible
+ * to the container, and brig-init forks the program into it. */
 static int join_container(struct child_ctx *c, struct brig_error *err)
 {
-	int flags = c->plan->join_flags & ~CLONE_NEWPID;
+	int flags = c->plan->join_flags;
 	if (flags && setns(c->plan->join_pidfd, flags) < 0)
 		return err_sys(err, "join the container's namespaces");
 	closep(&c->plan->join_pidfd);

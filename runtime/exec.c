@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -94,6 +95,31 @@ static void set_listen_pid(char **env)
 	}
 }
 
+/* exec into a container with its own pid namespace: this process is not in
+ * it (see stub.c); a child made with CLONE_PARENT is. */
+static bool fork_into_pidns(const struct child_ctx *c)
+{
+	return c->plan->is_exec && (c->plan->join_flags & CLONE_NEWPID);
+}
+
+/* Without an executable memfd: fork into the pid namespace here, as brig-init
+ * would, and tell brig the pid. */
+static int fork_and_exec(struct child_ctx *c, int conn, char *const *env, struct brig_error *err)
+{
+	pid_t pid = clone3_fork(CLONE_PARENT, NULL, 0, -1);
+	if (pid == 0) {
+		execve(c->exec_path, c->plan->proc->args, env);
+		int e = errno;
+		write_all(conn, &e, sizeof(e));
+		_exit(127);
+	}
+	if (pid < 0)
+		return err_sys(err, "fork into the container's pid namespace");
+	int msg[2] = {STUB_PID_MAGIC, pid};
+	write_all(conn, msg, sizeof(msg));
+	_exit(0);
+}
+
 int process_exec(struct child_ctx *c, struct brig_error *err)
 {
 	char *const *args = c->plan->proc->args;
@@ -105,8 +131,8 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 		return err_sys(err, "dup start connection");
 	if (prepare_fds(c, conn, err) < 0)
 		return -1;
-	char fdbuf[16];
-	snprintf(fdbuf, sizeof(fdbuf), "%d", conn);
+	char fdbuf[24];
+	snprintf(fdbuf, sizeof(fdbuf), "%d%s", conn, fork_into_pidns(c) ? ",fork" : "");
 	_cleanup_free_ char **argv = xcalloc(n + 4, sizeof(char *));
 	argv[0] = "brig-init";
 	argv[1] = fdbuf;
@@ -121,6 +147,8 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	 * correct, without the /proc/self/exe protection. */
 	log_debug("exec brig-init: %s; executing '%s' directly", strerror(errno), c->exec_path);
 	fd_set_cloexec(conn, true);
+	if (fork_into_pidns(c))
+		return fork_and_exec(c, conn, env, err);
 	execve(c->exec_path, args, env);
 	return err_sys(err, "exec: \"%s\"", args[0]);
 }

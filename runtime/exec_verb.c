@@ -341,9 +341,6 @@ static int exec_plan(struct container *c, struct spec *s, const struct exec_opts
 static int exec_spawn(struct exec_run *x, struct brig_error *err)
 {
 	struct child_plan *p = &x->plan;
-	/* setns to a pid namespace applies to children: the clone lands in it. */
-	if ((p->join_flags & CLONE_NEWPID) && setns(p->join_pidfd, CLONE_NEWPID) < 0)
-		return err_sys(err, "enter the container's pid namespace");
 	x->pid = clone3_fork(0, &x->pidfd, SIGCHLD, -1);
 	if (x->pid < 0)
 		return err_sys(err, "clone the process");
@@ -361,7 +358,19 @@ static int exec_spawn(struct exec_run *x, struct brig_error *err)
 		if (write_file_at(AT_FDCWD, path, buf, (size_t)n, O_TRUNC, err) < 0)
 			return err_wrap(err, "set oom_score_adj");
 	}
-	return lifecycle_wait_exec(x->sync_fd, err);
+	pid_t forked = 0;
+	if (lifecycle_wait_exec(x->sync_fd, &forked, err) < 0)
+		return -1;
+	if (forked > 0) {
+		/* brig-init forked the program into the pid namespace and exited */
+		waitpid(x->pid, NULL, 0);
+		closep(&x->pidfd);
+		x->pid = forked;
+		x->pidfd = (int)syscall(SYS_pidfd_open, forked, 0);
+		if (x->pidfd < 0)
+			return err_sys(err, "pidfd_open %d", forked);
+	}
+	return 0;
 }
 
 static void exec_run_free(struct exec_run *x)

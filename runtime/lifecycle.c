@@ -524,10 +524,10 @@ static int release_init(struct container *c, struct brig_error *err)
 	_cleanup_free_ char *state = state_json(c, SPEC_STATUS_CREATED);
 	if (sync_send(fd, SYNC_HOOKS_DONE, state, strlen(state)) < 0)
 		return err_sys(err, "release the container's init");
-	return lifecycle_wait_exec(fd, err);
+	return lifecycle_wait_exec(fd, NULL, err);
 }
 
-int lifecycle_wait_exec(int fd, struct brig_error *err)
+int lifecycle_wait_exec(int fd, pid_t *ret_forked, struct brig_error *err)
 {
 	union {
 		struct {
@@ -535,11 +535,17 @@ int lifecycle_wait_exec(int fd, struct brig_error *err)
 			struct brig_error e;
 		} msg;
 		int stub_errno;
+		int pid_msg[2];
 	} buf;
 	ssize_t n;
-	do
-		n = recv(fd, &buf, sizeof(buf), 0);
-	while (n < 0 && errno == EINTR);
+	for (;;) {
+		do
+			n = recv(fd, &buf, sizeof(buf), 0);
+		while (n < 0 && errno == EINTR);
+		if (n != sizeof(buf.pid_msg) || buf.pid_msg[0] != STUB_PID_MAGIC || !ret_forked)
+			break;
+		*ret_forked = buf.pid_msg[1];
+	}
 	if (n == 0)
 		return 0;
 	if (n == sizeof(int))

@@ -169,6 +169,9 @@ void host_mounts_detach(int dir_fd, const char *rootfs);
 
 /* ---- the exec stub (stub/stub.c, embedded) ---- */
 
+/* brig-init's fork mode reports the child's pid as {STUB_PID_MAGIC, pid}. */
+#define STUB_PID_MAGIC 0x21444950 /* "PID!" */
+
 extern const char brig_stub_start[];
 extern const char brig_stub_end[];
 /* A sealed memfd holding brig-init; -1 with err if memfds are unavailable. */

@@ -132,8 +132,9 @@ struct spec *lifecycle_load_config(struct container *c, struct brig_error *err);
 char **lifecycle_plan_env(const struct spec_process *proc, int listen_fds);
 /* LISTEN_FDS of brig's own environment (systemd socket activation), 0 if none. */
 int lifecycle_listen_fds(void);
-/* Waits on a socket the process holds until it execs (EOF) or reports why not. */
-int lifecycle_wait_exec(int fd, struct brig_error *err);
+/* Waits on a socket the process holds until it execs (EOF) or reports why not.
+ * ret_forked: the pid brig-init's fork mode reports (exec), else untouched. */
+int lifecycle_wait_exec(int fd, pid_t *ret_forked, struct brig_error *err);
 int lifecycle_write_pid_file(const char *path, pid_t pid, struct brig_error *err);
 int lifecycle_connect_console(const char *path, struct brig_error *err);
 

@@ -8,9 +8,16 @@
  * it (CVE-2019-5736). After this exec, /proc/self/exe is the sealed memfd,
  * which has no path on the host and cannot be written.
  *
- * argv: brig-init FD PATH ARGV0 ARGS...  FD is the start connection: it gets
- * close-on-exec here so it closes when PATH execs; if the exec fails, the
- * errno goes to FD for `brig start` to report, and the exit status is 127.
+ * argv: brig-init FD[,fork] PATH ARGV0 ARGS...  FD is the start connection: it
+ * gets close-on-exec here so it closes when PATH execs; if the exec fails, the
+ * errno goes to FD (4 bytes) for brig to report, and the exit status is 127.
+ *
+ * ",fork" (brig exec into a container with its own pid namespace): brig's
+ * process has set the container's pid namespace for its children but is not
+ * in it itself, so no process of the container ever sees a process whose exe
+ * is brig's binary. The stub forks (CLONE_PARENT: brig exec stays the parent)
+ * into that namespace, sends the child's pid to FD ("PID!" + pid, 8 bytes),
+ * and exits; the child execs PATH.
  *
  * No libc: raw x86-64/aarch64 syscalls, built -nostdlib -static. */
 
@@ -19,6 +26,7 @@
 
 #if defined(__x86_64__)
 #define NR_write 1
+#define NR_clone 56
 #define NR_fcntl 72
 #define NR_execve 59
 #define NR_exit_group 231
@@ -35,6 +43,7 @@ __asm__(".text\n.global _start\n_start:\n"
 	"xor %rbp,%rbp\nmov %rsp,%rdi\nand $-16,%rsp\ncall stub_main\nhlt\n");
 #elif defined(__aarch64__)
 #define NR_write 64
+#define NR_clone 220
 #define NR_fcntl 25
 #define NR_execve 221
 #define NR_exit_group 94
@@ -54,26 +63,42 @@ __asm__(".text\n.global _start\n_start:\nmov x0, sp\nbl stub_main\n");
 
 void stub_main(long *sp) __attribute__((noreturn, used));
 
-void stub_main(long *sp)
-{
-	long argc = sp[0];
-	char **argv = (char **)(sp + 1);
-	char **envp = argv + argc + 1;
-	long fd = -1;
-	int e;
+#define CLONE_PARENT 0x00008000
 
-	if (argc >= 4) {
-		fd = 0;
-		for (const char *p = argv[1]; *p >= '0' && *p <= '9'; p++)
-			fd = fd * 10 + (*p - '0');
-		sys3(NR_fcntl, fd, F_SETFD, FD_CLOEXEC);
-		e = (int)-sys3(NR_execve, (long)argv[2], (long)(argv + 3), (long)envp);
-	} else {
-		e = 22; /* EINVAL: not started by brig */
-	}
+static void fail(long fd, int e) __attribute__((noreturn));
+
+static void fail(long fd, int e)
+{
 	if (fd >= 0)
 		sys3(NR_write, fd, (long)&e, sizeof(e));
 	sys3(NR_exit_group, 127, 0, 0);
 	for (;;)
 		;
+}
+
+void stub_main(long *sp)
+{
+	long argc = sp[0];
+	char **argv = (char **)(sp + 1);
+	char **envp = argv + argc + 1;
+	long fd = 0;
+	const char *p;
+
+	if (argc < 4)
+		fail(-1, 22); /* EINVAL: not started by brig */
+	for (p = argv[1]; *p >= '0' && *p <= '9'; p++)
+		fd = fd * 10 + (*p - '0');
+	sys3(NR_fcntl, fd, F_SETFD, FD_CLOEXEC);
+	if (*p == ',') {
+		/* exit signal 0: with CLONE_PARENT the child takes ours (SIGCHLD) */
+		long pid = sys3(NR_clone, CLONE_PARENT, 0, 0);
+		if (pid < 0)
+			fail(fd, (int)-pid);
+		if (pid > 0) {
+			int msg[2] = {0x21444950 /* "PID!" */, (int)pid};
+			sys3(NR_write, fd, (long)msg, sizeof(msg));
+			sys3(NR_exit_group, 0, 0, 0);
+		}
+	}
+	fail(fd, (int)-sys3(NR_execve, (long)argv[2], (long)(argv + 3), (long)envp));
 }
