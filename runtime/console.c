@@ -82,9 +82,10 @@ int console_setup(struct child_ctx *c, struct brig_error *err)
 		return -1;
 	closep(&c->plan->console_fd);
 	c->plan->console_fd = -1;
-	if (setsid() < 0)
+	/* A process brig-init forks makes the session itself (stub.c). */
+	if (!process_forks_into_pidns(c) && setsid() < 0)
 		return err_sys(err, "setsid");
-	if (ioctl(slave, TIOCSCTTY, 0) < 0)
+	if (!process_forks_into_pidns(c) && ioctl(slave, TIOCSCTTY, 0) < 0)
 		return err_sys(err, "make the pty the controlling terminal");
 	for (int fd = 0; fd < 3; fd++)
 		if (dup2(slave, fd) < 0)

@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -97,7 +98,7 @@ static void set_listen_pid(char **env)
 
 /* exec into a container with its own pid namespace: this process is not in
  * it (see stub.c); a child made with CLONE_PARENT is. */
-static bool fork_into_pidns(const struct child_ctx *c)
+bool process_forks_into_pidns(const struct child_ctx *c)
 {
 	return c->plan->is_exec && (c->plan->join_flags & CLONE_NEWPID);
 }
@@ -108,6 +109,8 @@ static int fork_and_exec(struct child_ctx *c, int conn, char *const *env, struct
 {
 	pid_t pid = clone3_fork(CLONE_PARENT, NULL, 0, -1);
 	if (pid == 0) {
+		if (c->plan->proc->terminal && (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0))
+			_exit(127);
 		execve(c->exec_path, c->plan->proc->args, env);
 		int e = errno;
 		write_all(conn, &e, sizeof(e));
@@ -132,7 +135,8 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	if (prepare_fds(c, conn, err) < 0)
 		return -1;
 	char fdbuf[24];
-	snprintf(fdbuf, sizeof(fdbuf), "%d%s", conn, fork_into_pidns(c) ? ",fork" : "");
+	snprintf(fdbuf, sizeof(fdbuf), "%d%s%s", conn, process_forks_into_pidns(c) ? ",fork" : "",
+		 process_forks_into_pidns(c) && c->plan->proc->terminal ? ",tty" : "");
 	_cleanup_free_ char **argv = xcalloc(n + 4, sizeof(char *));
 	argv[0] = "brig-init";
 	argv[1] = fdbuf;
@@ -147,7 +151,7 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	 * correct, without the /proc/self/exe protection. */
 	log_debug("exec brig-init: %s; executing '%s' directly", strerror(errno), c->exec_path);
 	fd_set_cloexec(conn, true);
-	if (fork_into_pidns(c))
+	if (process_forks_into_pidns(c))
 		return fork_and_exec(c, conn, env, err);
 	execve(c->exec_path, args, env);
 	return err_sys(err, "exec: \"%s\"", args[0]);

@@ -147,6 +147,8 @@ int process_drop_bounding(struct child_ctx *c, struct brig_error *err);
 int process_set_caps(struct child_ctx *c, struct brig_error *err);
 int process_find_exec(struct child_ctx *c, struct brig_error *err);
 int process_exec(struct child_ctx *c, struct brig_error *err);
+/* exec into a container with its own pid namespace: brig-init forks into it. */
+bool process_forks_into_pidns(const struct child_ctx *c);
 
 /* Opens path inside root_fd without leaving it (openat2 RESOLVE_IN_ROOT, no
  * magic links). */

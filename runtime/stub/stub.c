@@ -17,7 +17,9 @@
  * in it itself, so no process of the container ever sees a process whose exe
  * is brig's binary. The stub forks (CLONE_PARENT: brig exec stays the parent)
  * into that namespace, sends the child's pid to FD ("PID!" + pid, 8 bytes),
- * and exits; the child execs PATH.
+ * and exits; the child execs PATH. ",fork,tty": the child also becomes a
+ * session leader with the pty on fd 0 as its controlling terminal (a session
+ * whose leader, the stub, exits would hang up on it).
  *
  * No libc: raw x86-64/aarch64 syscalls, built -nostdlib -static. */
 
@@ -26,6 +28,8 @@
 
 #if defined(__x86_64__)
 #define NR_write 1
+#define NR_ioctl 16
+#define NR_setsid 112
 #define NR_clone 56
 #define NR_fcntl 72
 #define NR_execve 59
@@ -43,6 +47,8 @@ __asm__(".text\n.global _start\n_start:\n"
 	"xor %rbp,%rbp\nmov %rsp,%rdi\nand $-16,%rsp\ncall stub_main\nhlt\n");
 #elif defined(__aarch64__)
 #define NR_write 64
+#define NR_ioctl 29
+#define NR_setsid 157
 #define NR_clone 220
 #define NR_fcntl 25
 #define NR_execve 221
@@ -64,6 +70,7 @@ __asm__(".text\n.global _start\n_start:\nmov x0, sp\nbl stub_main\n");
 void stub_main(long *sp) __attribute__((noreturn, used));
 
 #define CLONE_PARENT 0x00008000
+#define TIOCSCTTY 0x540E
 
 static void fail(long fd, int e) __attribute__((noreturn));
 
@@ -98,6 +105,10 @@ void stub_main(long *sp)
 			int msg[2] = {0x21444950 /* "PID!" */, (int)pid};
 			sys3(NR_write, fd, (long)msg, sizeof(msg));
 			sys3(NR_exit_group, 0, 0, 0);
+		}
+		if (p[5] == ',') { /* ",fork,tty" */
+			sys3(NR_setsid, 0, 0, 0);
+			sys3(NR_ioctl, 0, TIOCSCTTY, 0);
 		}
 	}
 	fail(fd, (int)-sys3(NR_execve, (long)argv[2], (long)(argv + 3), (long)envp));
