@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cgroups: the container's cgroup on unified and hybrid hosts. It reads the host's layout,
+ * resolves linux.cgroupsPath, turns linux.resources into a pure plan (writes plus a BPF
+ * device program) and does the I/O around that plan on directory fds: create, apply,
+ * attach, join, freeze, signal, list, stats, remove. */
+#pragma once
+
+#include "spec/spec.h"
+
+#include <linux/bpf.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* The runtime's order of calls:
+ * - create, in the parent before clone: cgroups_host_detect, cgroups_path_resolve,
+ *   cgroups_plan, cgroups_create, cgroups_apply, cgroups_attach_devices; clone3 with
+ *   CLONE_INTO_CGROUP and cg.v2.fd, then cgroups_add_pid(v1_only = true) before the child
+ *   may run user code (a kernel without CLONE_INTO_CGROUP: plain clone, v1_only = false).
+ *   Keep cgroups_record(cg) in the state; on a later failure cgroups_remove.
+ * - the other verbs: cgroups_host_detect, cgroups_record_parse, cgroups_open, then the
+ *   verb; update is cgroups_plan(update), cgroups_apply, cgroups_attach_devices.
+ * - delete: cgroups_remove (also when cgroups_open failed with ENOENT: v1 leftovers). */
+
+/* ---- the host ---- */
+
+enum cgroups_layout {
+	CGROUPS_UNIFIED, /* cgroup2 only, normally at /sys/fs/cgroup */
+	CGROUPS_HYBRID,	 /* v1 hierarchies beside a cgroup2 mount (/sys/fs/cgroup/unified) */
+};
+
+/* One mounted cgroup v1 hierarchy. */
+struct cgroups_v1_hierarchy {
+	char *controllers; /* "cpu,cpuacct", "memory", "name=systemd": as /proc/self/cgroup names it
+			    */
+	char *mount;	   /* "/sys/fs/cgroup/cpu,cpuacct" */
+	char *root; /* the mount's root inside the hierarchy (mountinfo field 4), usually "/" */
+	char *own;  /* brig's own cgroup in it (/proc/self/cgroup), "/" when not listed */
+};
+
+struct cgroups_host {
+	enum cgroups_layout layout;
+	char *v2_mount;	       /* "/sys/fs/cgroup" or "/sys/fs/cgroup/unified" */
+	char *v2_root;	       /* the mount's root inside the hierarchy, usually "/" */
+	char *v2_own;	       /* brig's own cgroup ("0::" line of /proc/self/cgroup) */
+	char **v2_controllers; /* NULL-terminated: cgroup.controllers of the v2 mount's top */
+	struct cgroups_v1_hierarchy *v1;
+	size_t n_v1;
+};
+
+/* Pure: builds the host from the text of /proc/self/mountinfo, /proc/self/cgroup and the
+ * cgroup.controllers file at the top of the cgroup2 mount (NULL: none available). The
+ * cgroup2 mount at /sys/fs/cgroup wins over /sys/fs/cgroup/unified; a host without any
+ * cgroup2 mount (pure v1) is an error. */
+int cgroups_host_parse(const char *mountinfo, const char *proc_cgroup, const char *controllers,
+		       struct cgroups_host *ret, struct brig_error *err);
+/* Reads those three files of the running system and parses them. */
+int cgroups_host_detect(struct cgroups_host *ret, struct brig_error *err);
+void cgroups_host_clear(struct cgroups_host *h);
+/* The v1 hierarchy a controller is bound to, NULL when it is not on v1. */
+const struct cgroups_v1_hierarchy *cgroups_host_v1(const struct cgroups_host *h,
+						   const char *controller);
+/* Whether a controller is in the v2 mount's cgroup.controllers. */
+bool cgroups_host_has_v2(const struct cgroups_host *h, const char *controller);
+
+/* ---- the container's cgroup ---- */
+
+/* The container's cgroup in one hierarchy. */
+struct cgroups_dir {
+	char *hierarchy;  /* NULL: the unified hierarchy; else a v1 hierarchy's controllers */
+	char *path;	  /* below the hierarchy's mount point, "/brig/abc" */
+	unsigned created; /* trailing components of path that brig created; 0: it joined one */
+	int fd;		  /* the directory (O_RDONLY|O_DIRECTORY), -1 until created or opened */
+};
+
+/* The container's cgroup in every hierarchy: always the unified one, plus one per v1
+ * hierarchy on a hybrid host. */
+struct cgroups_cgroup {
+	struct cgroups_dir v2;
+	struct cgroups_dir *v1;
+	size_t n_v1;
+};
+
+/* Pure: where the container's cgroup goes (fds -1, created 0).
+ * - an absolute cgroupsPath is taken below each hierarchy's mount point (runtime-spec);
+ * - a relative one is below the cgroup brig runs in, in each hierarchy;
+ * - none (NULL or "") means "/brig/<id>": the same absolute path in every hierarchy, whose
+ *   parent "/brig" holds no processes, so cgroup v2's no-internal-processes rule never gets
+ *   in the way; inside a cgroup namespace or a container's bind-mounted cgroupfs "/" is that
+ *   container's own cgroup, so a nested brig stays inside it.
+ * '.' and '..' components, newlines and ':' (the systemd form) are errors; so is
+ * `systemd` (--systemd-cgroup), which is not supported yet. */
+int cgroups_path_resolve(const struct cgroups_host *h, const char *cgroups_path, const char *id,
+			 bool systemd, struct cgroups_cgroup *ret, struct brig_error *err);
+
+/* The record the runtime keeps in its state file (spec_state.cgroup_path) to find the
+ * cgroup again and to remove only what it created: one "<hierarchy> <created> <path>" line
+ * per hierarchy ("unified" for v2). */
+char *cgroups_record(const struct cgroups_cgroup *cg);
+int cgroups_record_parse(const char *text, struct cgroups_cgroup *ret, struct brig_error *err);
+
+/* Opens the directories of an existing cgroup (from a record) for the verbs. A v1
+ * hierarchy no longer mounted is an error. */
+int cgroups_open(const struct cgroups_host *h, struct cgroups_cgroup *cg, struct brig_error *err);
+void cgroups_cgroup_clear(struct cgroups_cgroup *cg);
+
+/* ---- the plan ---- */
+
+enum cgroups_write_flags {
+	CGROUPS_WRITE_OPTIONAL = 1 << 0,   /* a missing file or feature is a warning */
+	CGROUPS_WRITE_IF_PRESENT = 1 << 1, /* a missing file is skipped silently */
+	CGROUPS_WRITE_KEEP_QUOTA = 1 << 2, /* value is " PERIOD": keep cpu.max's current quota */
+	CGROUPS_WRITE_CHECK_USAGE = 1
+				    << 3, /* memory.checkBeforeUpdate: refuse a limit below usage */
+	CGROUPS_WRITE_RETRY_AFTER_NEXT = 1
+					 << 4, /* EINVAL: write the next entry first, then retry */
+};
+
+/* One write. A multi-line value is written one line per write(2). */
+struct cgroups_write {
+	const char *v1;	 /* NULL: the unified hierarchy; else the v1 controller owning file */
+	char *file;	 /* a name in the cgroup's directory: "memory.max" */
+	char *value;	 /* "268435456" */
+	char *alt_file;	 /* written instead when file does not exist (io.bfq.weight -> io.weight) */
+	char *alt_value; /* the value for alt_file */
+	char *field;	 /* the config field it implements, for messages */
+	unsigned flags;	 /* enum cgroups_write_flags */
+};
+
+struct cgroups_plan {
+	struct cgroups_write *writes;
+	size_t n_writes;
+	char **v2_controllers;	  /* NULL-terminated or NULL: controllers the writes need */
+	struct bpf_insn *devices; /* the device program; NULL: leave the device filter alone */
+	size_t n_devices;	  /* instructions in it */
+	char **warnings;	  /* NULL-terminated or NULL: for the runtime to log */
+};
+
+/* Pure: linux.resources -> writes, a device program and warnings. Values that mean "unset"
+ * to the callers write nothing: 0 for the limits, cpu.shares 0, disableOOMKiller false; at
+ * create also the defaults of a new cgroup (cpu.shares 1024, memory.limit/swap -1, pids -1,
+ * cpu.quota -1, burst 0, idle 0). With `update` (the `update` verb, Docker's resources JSON)
+ * 0 means "leave unchanged" for the limits and the device program is rebuilt only when the
+ * update lists devices. cpu.shares becomes cpu.weight by the quadratic mapping runc and crun
+ * both use since 2025 (2 -> 1, 1024 -> 100, 262144 -> 10000; the old linear one mapped 1024
+ * to 39). A limit no mounted hierarchy can enforce is an error naming field and controller. */
+int cgroups_plan(const struct spec_resources *r, const struct cgroups_host *h, bool update,
+		 struct cgroups_plan *ret, struct brig_error *err);
+void cgroups_plan_clear(struct cgroups_plan *p);
+
+/* The conversions, for tests and for callers that print them. */
+uint64_t cgroups_cpu_weight(uint64_t shares); /* 0 stays 0 ("unset") */
+uint64_t cgroups_io_weight(uint64_t blkio_weight);
+
+/* Compiles device rules (runtime-spec order: the last matching rule decides, nothing
+ * matching means deny) into a BPF_PROG_TYPE_CGROUP_DEVICE program. */
+int cgroups_device_program(const struct spec_device_rule *rules, size_t n, struct bpf_insn **ret,
+			   size_t *ret_n, struct brig_error *err);
+/* The rules runc appends after the config's: mknod of anything, /dev/null, zero, full,
+ * random, urandom, tty, ptmx, /dev/pts/ and /dev/net/tun. */
+const struct spec_device_rule *cgroups_default_device_rules(size_t *ret_n);
+
+/* ---- I/O on the container's cgroup ---- */
+
+/* Creates the cgroup in every hierarchy (mkdir -p), recording in cg->*.created what it
+ * made, and opens the directories. In the unified hierarchy it first enables the plan's
+ * controllers in the cgroup.subtree_control of every level from the mount's top down to the
+ * parent (and, best effort, cpu, io, memory, pids and hugetlb for stats and later updates);
+ * a parent holding processes is a clear error (the no-internal-processes rule). In a v1
+ * cpuset hierarchy, empty cpuset.cpus/mems of new levels are copied from the parent. v1
+ * hierarchies the plan does not write to are joined best effort. On error it removes what
+ * it created. */
+int cgroups_create(const struct cgroups_host *h, const struct cgroups_plan *plan,
+		   struct cgroups_cgroup *cg, struct brig_error *err);
+/* Writes the plan, in order, relative to the cgroup's directory fds. Warnings (optional
+ * files missing on this kernel) are appended to *warnings (a strv, may start NULL). On error
+ * the caller removes the cgroup (cgroups_remove) if it has just created it. */
+int cgroups_apply(const struct cgroups_cgroup *cg, const struct cgroups_plan *plan,
+		  char ***warnings, struct brig_error *err);
+/* Loads plan->devices with bpf(2) and attaches it to the unified cgroup (also on a hybrid
+ * host), replacing the programs already attached there: BPF_F_REPLACE when there is one,
+ * else attach-new-then-detach-old with BPF_F_ALLOW_MULTI, so no access goes unchecked. No
+ * program in the plan: nothing to do. Rootless callers may ignore EPERM, as crun does. */
+int cgroups_attach_devices(const struct cgroups_cgroup *cg, const struct cgroups_plan *plan,
+			   struct brig_error *err);
+/* Writes pid to cgroup.procs: in every v1 hierarchy, and also in the unified one unless
+ * v1_only (the process was cloned there with CLONE_INTO_CGROUP). */
+int cgroups_add_pid(const struct cgroups_cgroup *cg, pid_t pid, bool v1_only,
+		    struct brig_error *err);
+
+/* ---- verbs ---- */
+
+/* pause/resume: cgroup.freeze, waiting up to timeout_ms until cgroup.events shows "frozen"
+ * as asked; the v1 freezer where the kernel has no cgroup.freeze. */
+int cgroups_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_ms,
+		   struct brig_error *err);
+int cgroups_is_frozen(const struct cgroups_cgroup *cg, bool *ret, struct brig_error *err);
+/* Every pid in the cgroup and its sub-cgroups (ps), as a malloc'd array. */
+int cgroups_pids(const struct cgroups_cgroup *cg, pid_t **ret, size_t *ret_n,
+		 struct brig_error *err);
+/* kill --all: SIGKILL through cgroup.kill where the kernel has it; otherwise sig to each pid
+ * (for SIGKILL inside a freeze, so that nothing forks in between). */
+int cgroups_kill_all(const struct cgroups_cgroup *cg, int sig, struct brig_error *err);
+/* delete: when brig created the cgroup, kills what is left, then removes the cgroup and its
+ * sub-cgroups in every hierarchy (retrying rmdir while the kernel tears down) and the parents
+ * it created, stopping at a parent that is still in use. Joined cgroups are left alone. */
+int cgroups_remove(const struct cgroups_host *h, struct cgroups_cgroup *cg, struct brig_error *err);
+
+/* events --stats: the numbers of runc's stats JSON. Limits reading "max" are UINT64_MAX;
+ * a file missing (controller not enabled) leaves its numbers 0. */
+struct cgroups_mem_entry {
+	uint64_t usage, limit, max, failcnt;
+};
+struct cgroups_io_entry {
+	uint64_t major, minor;
+	char op[8]; /* "Read", "Write" */
+	uint64_t value;
+};
+struct cgroups_hugetlb_stat {
+	char page_size[16]; /* "2MB" */
+	uint64_t usage, max, failcnt;
+};
+struct cgroups_kv_u64 {
+	char *key;
+	uint64_t value;
+};
+struct cgroups_stats {
+	struct {
+		uint64_t total, kernel, user; /* ns */
+		uint64_t *percpu;	      /* v1 cpuacct only */
+		size_t n_percpu;
+		uint64_t periods, throttled_periods, throttled_time; /* ns */
+	} cpu;
+	struct {
+		uint64_t cache;
+		struct cgroups_mem_entry usage, swap, kernel, kernel_tcp; /* swap: memory+swap */
+		uint64_t oom, oom_kill;	    /* memory.events (v1: oom_control's oom_kill) */
+		struct cgroups_kv_u64 *raw; /* memory.stat */
+		size_t n_raw;
+	} memory;
+	struct {
+		uint64_t current, limit;
+	} pids;
+	struct {
+		struct cgroups_io_entry *service_bytes, *serviced;
+		size_t n_service_bytes, n_serviced;
+	} io;
+	struct cgroups_hugetlb_stat *hugetlb;
+	size_t n_hugetlb;
+};
+int cgroups_stats(const struct cgroups_cgroup *cg, struct cgroups_stats *ret,
+		  struct brig_error *err);
+void cgroups_stats_clear(struct cgroups_stats *s);
+/* The OOM kills so far (memory.events oom_kill; v1: memory.oom_control oom_kill). ENOENT
+ * when the memory controller is not enabled for the cgroup. */
+int cgroups_oom_count(const struct cgroups_cgroup *cg, uint64_t *ret, struct brig_error *err);
