@@ -278,3 +278,32 @@ void resources_clear(struct spec_resources *r)
 	kv_free(r->unified, r->n_unified);
 	memset(r, 0, sizeof(*r));
 }
+
+/* `update --resources FILE`: a linux.resources object on its own (Docker's,
+ * containerd's and podman's update JSON; a 0 there means "unchanged", which
+ * is the cgroups plan's business, not the parser's). */
+struct spec_resources *spec_resources_parse(const char *text, const char *name,
+					    struct brig_error *err)
+{
+	struct pctx c = pctx_make(name, err);
+	json_t *root = pctx_load(&c, text);
+	struct spec_resources *r = NULL;
+	if (root) {
+		r = xcalloc(1, sizeof(*r));
+		if (parse_resources(&c, root, r) < 0) {
+			spec_resources_free(r);
+			r = NULL;
+		}
+		json_decref(root);
+	}
+	pctx_done(&c);
+	return r;
+}
+
+void spec_resources_free(struct spec_resources *r)
+{
+	if (!r)
+		return;
+	resources_clear(r);
+	free(r);
+}

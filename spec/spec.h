@@ -447,6 +447,11 @@ int spec_cap_from_name(const char *name);    /* "CAP_CHOWN" -> 0; -1 if unknown 
 const char *spec_cap_name(int cap);	     /* 0 -> "CAP_CHOWN"; NULL if unknown */
 int spec_rlimit_from_name(const char *name); /* "RLIMIT_NOFILE" -> RLIMIT_NOFILE; -1 */
 
+/* `update --resources`: a linux.resources object alone. */
+struct spec_resources *spec_resources_parse(const char *text, const char *name,
+					    struct brig_error *err);
+void spec_resources_free(struct spec_resources *r);
+
 /* ---- mount options (runtime-spec config.md's table) ---- */
 
 /* One parsed `mounts[].options` list. */
@@ -511,13 +516,295 @@ void spec_state_clear(struct spec_state *s);
 /* `list --format json`: runc's array of {ociVersion,id,pid,status,bundle,rootfs,created,owner}. */
 char *spec_state_format_list(const struct spec_state *states, size_t n);
 
+/* ---- `events`: runc's event JSON ({"type","id","data"}) ---- */
+
+struct spec_stats_mem {
+	uint64_t usage, limit, max, failcnt;
+};
+struct spec_stats_blkio {
+	uint64_t major, minor;
+	const char *op; /* "Read", "Write", ... */
+	uint64_t value;
+};
+struct spec_stats_hugetlb {
+	const char *page_size;
+	uint64_t usage, max, failcnt;
+};
+struct spec_stats_kv {
+	const char *key;
+	uint64_t value;
+};
+/* runc's types.Stats (libcontainer/cgroups/stats.go, as `runc events` prints it). */
+struct spec_stats {
+	struct {
+		uint64_t total, kernel, user;
+		const uint64_t *percpu;
+		size_t n_percpu;
+		uint64_t periods, throttled_periods, throttled_time;
+	} cpu;
+	struct {
+		uint64_t cache;
+		struct spec_stats_mem usage, swap, kernel, kernel_tcp;
+		const struct spec_stats_kv *raw;
+		size_t n_raw;
+	} memory;
+	struct {
+		uint64_t current, limit;
+	} pids;
+	struct {
+		const struct spec_stats_blkio *service_bytes, *serviced;
+		size_t n_service_bytes, n_serviced;
+	} blkio;
+	const struct spec_stats_hugetlb *hugetlb;
+	size_t n_hugetlb;
+};
+/* One event line: type "stats" (with data) or "oom" (without). */
+char *spec_event_format(const char *type, const char *id, const struct spec_stats *data);
+
 /* ---- `brig spec`: the default config.json ---- */
 
 struct spec_default_opts {
 	bool rootless; /* runc's `spec --rootless`: a user namespace mapping uid/gid below */
 	uid_t uid;
 	gid_t gid;
+	/* `spec --hardened`: every principle of docs/security.md at once */
+	bool hardened;
+	bool user_set; /* --user UID:GID; unset: 1000:1000 (0:0 with rootless) */
+	uint32_t user_uid;
+	uint32_t user_gid;
+	const char *const *cap_add;   /* --cap-add NAME...: NULL-terminated, "NET_BIND_SERVICE"
+				       * or "CAP_NET_BIND_SERVICE"; may be NULL */
+	bool userns;		      /* --userns: container root is host 100000, 65536 ids */
+	const char *apparmor_profile; /* hardened: process.apparmorProfile, NULL: none */
+	const char *selinux_label;    /* hardened: process.selinuxLabel, NULL: none */
+	const char *arch; /* the seccomp profile's architecture (spec_arch_lookup); NULL: brig's */
 };
 
-/* Pretty-printed JSON text of the default config.json (root.path "rootfs"). */
+/* What spec_default_config cannot report: unknown --cap-add names or arch,
+ * --user/--cap-add/--userns without --hardened, --userns with --rootless. */
+int spec_default_opts_check(const struct spec_default_opts *opts, struct brig_error *err);
+/* Pretty-printed JSON text of the default config.json (root.path "rootfs"):
+ * runc's example plus brig's default seccomp profile, or with `hardened` the
+ * hardened config. Unknown cap_add names are skipped (check them first). */
 char *spec_default_config(const struct spec_default_opts *opts);
+
+/* ---- seccomp profiles (seccomp_json.c, profile_docker.c, seccomp_default.c) ---- */
+
+const char *spec_seccomp_action_name(enum spec_seccomp_action a); /* "SCMP_ACT_ALLOW" */
+const char *spec_seccomp_op_name(enum spec_seccomp_op op);	  /* "SCMP_CMP_EQ" */
+/* Frees what a struct spec_seccomp holds and zeroes it. */
+void spec_seccomp_clear(struct spec_seccomp *s);
+/* The OCI linux.seccomp object as JSON text (what `brig seccomp convert` prints). */
+char *spec_seccomp_format(const struct spec_seccomp *s, bool pretty);
+
+/* An architecture named any of the ways profiles and users name it: Go's
+ * "amd64" (Docker's includes.arches), libseccomp's "x86_64", the spec's
+ * "SCMP_ARCH_X86_64". NULL names the architecture brig was built for. Sets
+ * the Go and the spec name; -1 if unknown. */
+int spec_arch_lookup(const char *name, const char **ret_goarch, const char **ret_scmp);
+
+/* Docker's default capability set, the one `docker run` gives without --cap-add. */
+#define SPEC_DOCKER_DEFAULT_CAPS                                                                   \
+	((UINT64_C(1) << 0) | (UINT64_C(1) << 1) | (UINT64_C(1) << 3) | (UINT64_C(1) << 4) |       \
+	 (UINT64_C(1) << 5) | (UINT64_C(1) << 6) | (UINT64_C(1) << 7) | (UINT64_C(1) << 8) |       \
+	 (UINT64_C(1) << 10) | (UINT64_C(1) << 13) | (UINT64_C(1) << 18) | (UINT64_C(1) << 27) |   \
+	 (UINT64_C(1) << 29) | (UINT64_C(1) << 31))
+
+/* What a Docker-format profile is resolved for: Docker keeps an entry when
+ * its includes/excludes match the container's capabilities, the machine's
+ * architecture and kernel. */
+struct spec_profile_target {
+	uint64_t caps;			     /* CAP_* bit mask (the bounding set) */
+	const char *arch;		     /* any name spec_arch_lookup takes; NULL: brig's own */
+	unsigned kernel_major, kernel_minor; /* 0.0: newer than any minKernel */
+};
+
+/* Parses a seccomp profile: an OCI linux.seccomp object, a whole config.json
+ * (its linux.seccomp), or a Docker profile (archMap, includes/excludes),
+ * which is resolved for `t` (NULL: Docker's default capabilities, brig's
+ * architecture, a current kernel). Errors name the document and JSON path. */
+int spec_seccomp_profile_parse(const char *text, const char *name,
+			       const struct spec_profile_target *t, struct spec_seccomp *ret,
+			       struct brig_error *err);
+
+enum spec_profile_kind {
+	SPEC_PROFILE_INVALID, /* not a JSON object */
+	SPEC_PROFILE_OCI,     /* a linux.seccomp object: JSON paths start at "" */
+	SPEC_PROFILE_CONFIG,  /* a config.json: paths start at ".linux.seccomp" */
+	SPEC_PROFILE_DOCKER,  /* Docker's format (archMap, includes, excludes, comment) */
+};
+
+enum spec_profile_kind spec_seccomp_profile_kind(const char *text);
+/* brig's default profile: Docker's default (an allow-list, everything else
+ * EPERM; clone/clone3/unshare/mount and friends only with CAP_SYS_ADMIN...),
+ * resolved for `t` (t->arch unknown is the only error). */
+int spec_seccomp_default(const struct spec_profile_target *t, struct spec_seccomp *ret,
+			 struct brig_error *err);
+/* Docker's default profile as embedded, in Docker's format (JSON text). */
+char *spec_docker_default_profile(void);
+
+/* The message to a seccomp agent (runtime.md "Seccomp State"): ociVersion,
+ * fds ["seccompFd"], pid, metadata (listenerMetadata, may be NULL) and the
+ * container state, given as the JSON hooks get (spec_state_format_public,
+ * status "creating"); pid is the state's. NULL if state_json is not a JSON
+ * object with a pid. */
+char *spec_seccomp_state_format(const char *state_json, const char *metadata);
+
+/* ---- brig networks (an extension, see docs/networking.md) ---- */
+
+/* An IPv4 subnet, in host byte order. */
+struct spec_cidr {
+	uint32_t addr; /* the network address: no host bits */
+	unsigned prefix;
+};
+
+/* "10.88.0.0/24". Prefixes 8..30: at least two container addresses. */
+int spec_cidr_parse(const char *s, struct spec_cidr *ret, struct brig_error *err);
+/* A dotted-quad IPv4 address. */
+int spec_ipv4_parse(const char *s, uint32_t *ret, struct brig_error *err);
+void spec_ipv4_format(uint32_t addr, char buf[static 16]);
+
+enum spec_net_mode {
+	SPEC_NET_INTERNAL,	 /* the host has no address on the bridge */
+	SPEC_NET_HOST_REACHABLE, /* the bridge has the subnet's first address */
+};
+
+/* A network definition, <dir>/<name>.json. */
+struct spec_network {
+	char *name;
+	char *bridge; /* the Linux bridge's name */
+	struct spec_cidr subnet;
+	enum spec_net_mode mode;
+	bool icc;     /* containers on it may reach each other */
+	uint32_t mtu; /* 0: the kernel's default */
+	char *created;
+};
+
+/* 1..64 of [A-Za-z0-9_.-], starting with a letter or digit; not "none". */
+int spec_network_name_validate(const char *name, struct brig_error *err);
+char *spec_network_format(const struct spec_network *n);
+/* doc names the file in errors. */
+int spec_network_parse(const char *text, const char *doc, struct spec_network *ret,
+		       struct brig_error *err);
+void spec_network_clear(struct spec_network *n);
+
+/* One address of a network handed to a container (<dir>/<name>.leases.json). */
+struct spec_lease {
+	uint32_t addr;
+	char *id;      /* the container's id */
+	char *root;    /* and its state root: <root>/<id> lives as long as the lease */
+	char *boot_id; /* leases of an earlier boot are void */
+};
+
+char *spec_leases_format(const struct spec_lease *v, size_t n);
+int spec_leases_parse(const char *text, const char *doc, struct spec_lease **ret, size_t *ret_n,
+		      struct brig_error *err);
+void spec_leases_free(struct spec_lease *v, size_t n);
+/* `brig network inspect`: the definition plus its containers, pretty-printed. */
+char *spec_network_format_inspect(const struct spec_network *n, const struct spec_lease *v,
+				  size_t nv);
+
+/* An interface address as kept for a netDevice. */
+struct spec_ifaddr {
+	int family; /* AF_INET or AF_INET6 */
+	uint8_t local[16];
+	unsigned prefix;
+	bool has_peer;
+	uint8_t peer[16];
+	bool has_broadcast;
+	uint8_t broadcast[4];
+	uint8_t scope;
+	uint32_t flags;
+};
+
+/* One linux.netDevices entry as moved. */
+struct spec_netdev_record {
+	char *host_name; /* its name on the host, restored on delete */
+	char *name;	 /* its name in the container as asked (maybe a "%d" template) */
+	int host_index;
+	bool has_mac;
+	uint8_t mac[6];
+	char *kind; /* "" for a physical device (the kernel returns those) */
+	bool was_up;
+	struct spec_ifaddr *addrs; /* its permanent global addresses */
+	size_t n_addrs;
+};
+
+/* What network setup did in a container (<root>/<id>/network.json), written
+ * before it does it, so that teardown can undo any part of it. */
+struct spec_netrecord {
+	pid_t pid; /* the init, whose network namespace it is */
+	uint64_t start_time;
+	bool own_netns; /* a new namespace: netDevices go back to the host on delete */
+	char *network;	/* NULL: no brig network */
+	char *dir;	/* the networks directory */
+	char *root;	/* the lease's owner */
+	char *id;
+	uint32_t address;
+	char *host_veth;
+	struct spec_netdev_record *devs;
+	size_t n_devs;
+};
+
+char *spec_netrecord_format(const struct spec_netrecord *r);
+int spec_netrecord_parse(const char *text, struct spec_netrecord *ret, struct brig_error *err);
+void spec_netrecord_clear(struct spec_netrecord *r);
+
+/* ---- `brig check`: a config audited against docs/security.md (check.c) ---- */
+
+enum spec_severity {
+	SPEC_SEV_INFO, /* worth knowing; never fails a check */
+	SPEC_SEV_LOW,
+	SPEC_SEV_MEDIUM,
+	SPEC_SEV_HIGH,
+};
+
+const char *spec_severity_name(enum spec_severity s); /* "info", "low", ... */
+int spec_severity_from_name(const char *name);	      /* -1 if unknown */
+
+struct spec_finding {
+	const char *rule; /* "root-user": one of spec_check_rules() */
+	enum spec_severity severity;
+	char *path;    /* the JSON path of what is wrong: ".process.user.uid" */
+	char *message; /* what is wrong */
+	const char *fix;
+};
+
+/* What the rules need to know of the host; unit tests make one up. */
+struct spec_check_host {
+	bool apparmor;		       /* AppArmor is enabled */
+	bool selinux;		       /* SELinux is enabled */
+	const char *const *state_dirs; /* NULL-terminated: the runtimes' state (brig's --root,
+					* ...), besides the well-known ones */
+};
+
+struct spec_rule {
+	const char *id;
+	enum spec_severity severity; /* the highest it reports */
+	const char *summary;
+};
+
+/* The rules, in the order findings are reported. */
+const struct spec_rule *spec_check_rules(size_t *ret_n);
+/* Runs every rule over s: a pure function of s and host. */
+void spec_check(const struct spec *s, const struct spec_check_host *host, struct spec_finding **ret,
+		size_t *ret_n);
+void spec_findings_free(struct spec_finding *f, size_t n);
+/* Findings at or above `min`; info findings never count. */
+size_t spec_findings_count(const struct spec_finding *f, size_t n, enum spec_severity min);
+/* One finding per paragraph (severity, rule, path, message, fix) and a summary line. */
+char *spec_check_format_text(const struct spec_finding *f, size_t n);
+/* {"findings":[{"rule","severity","path","message","fix"}...],"summary":{...}} */
+char *spec_check_format_json(const struct spec_finding *f, size_t n);
+
+/* A policy: which findings refuse a container at `brig create` (check_policy.c).
+ * {"failOn": "high", "ignore": ["rule-id", "rule-id:.json.path"]} */
+struct spec_policy {
+	enum spec_severity fail_on; /* default high */
+	char **ignore;		    /* NULL-terminated, may be NULL */
+};
+
+int spec_policy_parse(const char *text, const char *name, struct spec_policy *ret,
+		      struct brig_error *err);
+void spec_policy_clear(struct spec_policy *p);
+bool spec_policy_ignores(const struct spec_policy *p, const struct spec_finding *f);
