@@ -164,3 +164,29 @@ int mounts_cgroup(struct child_ctx *c, const struct mount_plan *p, int target,
 		return err_wrap(err, "make cgroup tmpfs read-only");
 	return 0;
 }
+
+/* The container's own cgroup in each hierarchy, once it exists: what a bind
+ * mount (no cgroup namespace) shows at /sys/fs/cgroup. */
+void cgmount_use_cgroup(struct child_plan *p, const struct ctr_cgroup *cg)
+{
+	for (size_t i = 0; cg->active && i < p->n_cgroups; i++) {
+		struct cgroup_hier *h = &p->cgroups[i];
+		const char *path = NULL;
+		if (!h->options) {
+			path = cg->cg.v2.path;
+		} else {
+			for (size_t j = 0; j < cg->host.n_v1 && !path; j++) {
+				if (strcmp(cg->host.v1[j].mount, h->mountpoint))
+					continue;
+				for (size_t k = 0; k < cg->cg.n_v1; k++)
+					if (!strcmp(cg->cg.v1[k].hierarchy,
+						    cg->host.v1[j].controllers))
+						path = cg->cg.v1[k].path;
+			}
+		}
+		if (path) {
+			free(h->own_path);
+			h->own_path = xstrdup(path);
+		}
+	}
+}

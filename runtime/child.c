@@ -4,6 +4,7 @@
  * one part and returns 0 when that part of the config is absent. Up to
  * "report ready" errors go to the parent over the sync socket; after it, to
  * `brig start` over the start connection. */
+#include "netlink/netlink.h"
 #include "runtime/linux.h"
 #include "runtime/runtime.h"
 
@@ -31,6 +32,21 @@ static int wait_id_maps(struct child_ctx *c, struct brig_error *err)
 		return err_sys(err, "ask for id maps");
 	if (sync_expect(c->plan->sync_fd, SYNC_MAPS_DONE, NULL, NULL, err) < 0)
 		return -1;
+	return 0;
+}
+
+/* The parent puts this process in its v1 cgroups (the unified one it was
+ * cloned into); a cgroup namespace made after that is rooted at them. */
+static int join_cgroup(struct child_ctx *c, struct brig_error *err)
+{
+	if (!c->plan->cgroup_sync)
+		return 0;
+	if (sync_send(c->plan->sync_fd, SYNC_CGROUP_REQUEST, NULL, 0) < 0)
+		return err_sys(err, "ask to join the cgroup");
+	if (sync_expect(c->plan->sync_fd, SYNC_CGROUP_DONE, NULL, NULL, err) < 0)
+		return -1;
+	if (c->plan->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return err_sys(err, "create cgroup namespace");
 	return 0;
 }
 
@@ -63,15 +79,7 @@ static int loopback_up(struct child_ctx *c, struct brig_error *err)
 {
 	if (!(c->plan->clone_flags & CLONE_NEWNET))
 		return 0;
-	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = {0};
-	strcpy(ifr.ifr_name, "lo");
-	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		return err_sys(err, "get lo flags");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		return err_sys(err, "bring lo up");
-	return 0;
+	return netlink_link_up_by_name("lo", err);
 }
 
 static int set_hostname(struct child_ctx *c, struct brig_error *err)
@@ -93,7 +101,7 @@ static int runtime_hooks(struct child_ctx *c, struct brig_error *err)
 	_cleanup_free_ char *state = NULL;
 	if (sync_expect(c->plan->sync_fd, SYNC_HOOKS_DONE, &state, NULL, err) < 0)
 		return -1;
-	c->start_state = steal_ptr(&state);
+	c->hook_state = steal_ptr(&state);
 	return 0;
 }
 
@@ -102,7 +110,7 @@ static int create_container_hooks(struct child_ctx *c, struct brig_error *err)
 	/* In the container's namespaces, before pivot_root: the path is still
 	 * the runtime's. */
 	const struct spec_hook_list *l = &c->plan->spec->hooks[SPEC_HOOK_CREATE_CONTAINER];
-	return l->n ? hooks_run(l, "createContainer", c->start_state, false, err) : 0;
+	return l->n ? hooks_run(l, "createContainer", c->hook_state, false, err) : 0;
 }
 
 /* sysctl(8)'s key syntax: when the first separator is '.', dots separate and
@@ -179,11 +187,77 @@ static int change_dir(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
+/* After the user change: the cwd must be reachable by the user too (the
+ * first chdir, as root, checked that it is inside the container). */
+static int check_cwd_as_user(struct child_ctx *c, struct brig_error *err)
+{
+	const struct spec_user *u = &c->plan->proc->user;
+	if ((u->uid != 0 || u->gid != 0) && chdir(c->plan->proc->cwd) < 0)
+		return err_sys(err, "chdir to cwd '%s' as %u:%u", c->plan->proc->cwd, u->uid,
+			       u->gid);
+	return 0;
+}
+
+/* Without no_new_privs the kernel loads a filter only for a process with
+ * CAP_SYS_ADMIN: before the user and capability changes. With it, as late as
+ * possible: just before brig reports ready and brig-init takes over. */
+static int load_seccomp(struct child_ctx *c, bool late, struct brig_error *err)
+{
+	const struct filter *f = c->plan->filter;
+	if (!f || c->plan->proc->no_new_privileges != late)
+		return 0;
+	_cleanup_free_ char *payload = NULL;
+	if (f->notify) {
+		const char *state = c->plan->seccomp_state ? c->plan->seccomp_state : c->hook_state;
+		payload = state ? spec_seccomp_state_format(
+				      state, c->plan->spec->linux.seccomp.listener_metadata)
+				: NULL;
+		if (!payload)
+			return err_set(err, EINVAL, "no state for the seccomp agent");
+	}
+	int fd = filter_load(f, err);
+	if (fd < 0)
+		return -1;
+	if (f->notify) {
+		/* The agent holds the fd before brig makes another syscall: the
+		 * notified ones (sendmsg, write...) are answered, not deadlocked. */
+		int r = filter_listener_send(c->plan->seccomp_sock, fd, f, payload, strlen(payload),
+					     err);
+		close(fd);
+		closep(&c->plan->seccomp_sock);
+		c->plan->seccomp_sock = -1;
+		return r;
+	}
+	return 0;
+}
+
+static int load_seccomp_early(struct child_ctx *c, struct brig_error *err)
+{
+	return load_seccomp(c, false, err);
+}
+
+static int load_seccomp_late(struct child_ctx *c, struct brig_error *err)
+{
+	return load_seccomp(c, true, err);
+}
+
+static int set_exec_labels(struct child_ctx *c, struct brig_error *err)
+{
+	return lsm_set_exec_labels(c->plan->proc, err);
+}
+
 static int no_new_privs(struct child_ctx *c, struct brig_error *err)
 {
 	if (c->plan->proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return err_sys(err, "set no_new_privs");
 	return 0;
+}
+
+/* The status fifo closes when the program execs: `brig start` sees that. */
+static int exec_init(struct child_ctx *c, struct brig_error *err)
+{
+	c->report_fd = c->plan->status_fd;
+	return process_exec(c, err);
 }
 
 static int report_ready(struct child_ctx *c, struct brig_error *err)
@@ -195,31 +269,9 @@ static int report_ready(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
-/* Blocks until `brig start` connects; its message is the state for the
- * startContainer hooks. */
-static int wait_start(struct child_ctx *c, struct brig_error *err)
-{
-	do
-		c->conn_fd = accept4(c->plan->start_fd, NULL, NULL, SOCK_CLOEXEC);
-	while (c->conn_fd < 0 && errno == EINTR);
-	if (c->conn_fd < 0)
-		return err_sys(err, "wait for start");
-	closep(&c->plan->start_fd);
-	c->plan->start_fd = -1;
-	enum sync_type t;
-	free(c->start_state);
-	c->start_state = NULL;
-	return sync_recv(c->conn_fd, &t, &c->start_state, NULL, err);
-}
-
-static int start_container_hooks(struct child_ctx *c, struct brig_error *err)
-{
-	const struct spec_hook_list *l = &c->plan->spec->hooks[SPEC_HOOK_START_CONTAINER];
-	return l->n ? hooks_run(l, "startContainer", c->start_state, false, err) : 0;
-}
-
 static const struct step create_steps[] = {
     {"wait for id maps", wait_id_maps}, /* the parent writes uid_map first */
+    {"join the cgroup", join_cgroup},
     {"become non-dumpable", not_dumpable},
     {"become root in the user namespace", become_ns_root},
     {"set hostname", set_hostname},
@@ -239,20 +291,20 @@ static const struct step create_steps[] = {
     {"mount label", ignore_mount_label},
     {"set process attributes", process_set_attrs}, /* rlimits need root */
     {"set HOME", set_home},
+    {"change directory", change_dir},	  /* getcwd before a filter may refuse it */
+    {"set exec labels", set_exec_labels}, /* before no_new_privs */
     {"drop bounding capabilities", process_drop_bounding}, /* needs CAP_SETPCAP */
+    {"load seccomp filter", load_seccomp_early},	   /* needs CAP_SYS_ADMIN */
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
-    {"change directory", change_dir}, /* as the user: its permissions apply */
+    {"check cwd as the user", check_cwd_as_user},
     {"set no_new_privs", no_new_privs},
     {"find executable", process_find_exec},
-    {"report ready", report_ready},
-};
-
-static const struct step start_steps[] = {
-    {"wait for start", wait_start},
-    {"run startContainer hooks", start_container_hooks},
     {"set cpu affinity", process_set_final_affinity},
-    {"exec", process_exec},
+    {"load seccomp filter", load_seccomp_late}, /* the last step that can still fail create */
+    {"report ready", report_ready},
+    /* brig-init waits for start: no process of brig's image stays behind */
+    {"exec brig-init", exec_init},
 };
 
 static void reset_signals(void)
@@ -274,8 +326,9 @@ static int cmp_int(const void *a, const void *b)
 static void close_inherited(struct child_plan *p)
 {
 	size_t n = 0;
-	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 6, sizeof(int));
-	int fixed[] = {p->sync_fd, p->start_fd, p->console_fd, p->stub_fd, log_fd(), p->join_pidfd};
+	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 9, sizeof(int));
+	int fixed[] = {p->sync_fd, p->wait_fd,	  p->status_fd,	   p->console_fd,
+		       p->stub_fd, p->join_pidfd, p->seccomp_sock, log_fd()};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		keep[n++] = fixed[i];
 	for (size_t i = 0; i < p->n_mounts; i++)
@@ -294,7 +347,7 @@ static void close_inherited(struct child_plan *p)
 
 void child_main(struct child_plan *p)
 {
-	struct child_ctx c = {.plan = p, .root_fd = -1, .conn_fd = -1};
+	struct child_ctx c = {.plan = p, .root_fd = -1, .report_fd = -1};
 	struct brig_error err = {0};
 
 	close_inherited(p);
@@ -302,14 +355,9 @@ void child_main(struct child_plan *p)
 	for (size_t i = 0; i < ARRAY_SIZE(create_steps); i++) {
 		if (create_steps[i].run(&c, &err) < 0) {
 			err_wrap(&err, "%s", create_steps[i].name);
-			sync_fail(p->sync_fd, &err);
-		}
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(start_steps); i++) {
-		if (start_steps[i].run(&c, &err) < 0) {
-			err_wrap(&err, "%s", start_steps[i].name);
-			if (c.conn_fd >= 0)
-				sync_send(c.conn_fd, SYNC_ERROR, &err, sizeof(err));
+			/* after "report ready" nobody reads the sync socket */
+			if (p->sync_fd >= 0)
+				sync_fail(p->sync_fd, &err);
 			_exit(127);
 		}
 	}
@@ -338,29 +386,34 @@ static int join_container(struct child_ctx *c, struct brig_error *err)
 static int exec_now(struct child_ctx *c, struct brig_error *err)
 {
 	/* The sync socket closes on exec: that EOF tells brig the program runs. */
-	c->conn_fd = c->plan->sync_fd;
+	c->report_fd = c->plan->sync_fd;
 	return process_exec(c, err);
 }
 
 static const struct step exec_steps[] = {
+    {"join the cgroup", join_cgroup},
     {"join the container", join_container},
     {"become non-dumpable", not_dumpable},
     {"set up console", console_setup},
     {"set process attributes", process_set_exec_attrs},
     {"set HOME", set_home},
+    {"change directory", change_dir},
+    {"set exec labels", set_exec_labels},
     {"drop bounding capabilities", process_drop_bounding},
+    {"load seccomp filter", load_seccomp_early},
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
-    {"change directory", change_dir},
+    {"check cwd as the user", check_cwd_as_user},
     {"set no_new_privs", no_new_privs},
     {"find executable", process_find_exec},
     {"set cpu affinity", process_set_final_affinity},
+    {"load seccomp filter", load_seccomp_late},
     {"exec", exec_now},
 };
 
 void exec_child_main(struct child_plan *p)
 {
-	struct child_ctx c = {.plan = p, .root_fd = -1, .conn_fd = -1};
+	struct child_ctx c = {.plan = p, .root_fd = -1, .report_fd = -1};
 	struct brig_error err = {0};
 
 	close_inherited(p);

@@ -210,6 +210,18 @@ enum spec_status container_status(struct spec_state *s)
 		s->pid = 0;
 	} else {
 		s->status = s->started ? SPEC_STATUS_RUNNING : SPEC_STATUS_CREATED;
+		if (s->cgroup_path && cgroup_is_paused(s))
+			s->status = SPEC_STATUS_PAUSED;
 	}
 	return s->status;
+}
+
+bool process_in_userns(void)
+{
+	_cleanup_free_ char *map = NULL;
+	struct brig_error ignored;
+	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, &ignored) < 0)
+		return false;
+	unsigned long a, b, n;
+	return sscanf(map, "%lu %lu %lu", &a, &b, &n) != 3 || a != 0 || b != 0 || n != 4294967295UL;
 }

@@ -96,6 +96,18 @@ static void set_listen_pid(char **env)
 	}
 }
 
+/* brig-init's wait, for the direct exec without it. */
+static int wait_for_start(int wait, int report)
+{
+	char ch;
+	ssize_t n;
+	do
+		n = read(wait, &ch, 1);
+	while (n < 0 && errno == EINTR);
+	close(wait);
+	return n == 1 && write(report, "X", 1) == 1 ? 0 : -1;
+}
+
 /* exec into a container with its own pid namespace: this process is not in
  * it (see stub.c); a child made with CLONE_PARENT is. */
 bool process_forks_into_pidns(const struct child_ctx *c)
@@ -128,15 +140,20 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	char *const *args = c->plan->proc->args;
 	size_t n = strv_length(args);
 	int first = 3 + c->plan->preserve_fds;
-	/* The start connection must not land among the preserved fds. */
-	int conn = fcntl(c->conn_fd, F_DUPFD_CLOEXEC, first);
-	if (conn < 0)
-		return err_sys(err, "dup start connection");
-	if (prepare_fds(c, conn, err) < 0)
-		return -1;
-	char fdbuf[24];
-	snprintf(fdbuf, sizeof(fdbuf), "%d%s%s", conn, process_forks_into_pidns(c) ? ",fork" : "",
-		 process_forks_into_pidns(c) && c->plan->proc->terminal ? ",tty" : "");
+	/* brig-init's fds must not land among the preserved ones. */
+	int conn = fcntl(c->report_fd, F_DUPFD_CLOEXEC, first);
+	int wait = c->plan->wait_fd >= 0 ? fcntl(c->plan->wait_fd, F_DUPFD_CLOEXEC, first) : -1;
+	if (conn < 0 || (c->plan->wait_fd >= 0 && wait < 0))
+		return err_sys(err, "dup brig-init's fds");
+	if (prepare_fds(c, conn, err) < 0 || (wait >= 0 && fd_set_cloexec(wait, false) < 0))
+		return err_sys(err, "pass brig-init's fds");
+	char fdbuf[40];
+	if (wait >= 0)
+		snprintf(fdbuf, sizeof(fdbuf), "%d:%d", wait, conn);
+	else
+		snprintf(fdbuf, sizeof(fdbuf), "%d%s%s", conn,
+			 process_forks_into_pidns(c) ? ",fork" : "",
+			 process_forks_into_pidns(c) && c->plan->proc->terminal ? ",tty" : "");
 	_cleanup_free_ char **argv = xcalloc(n + 4, sizeof(char *));
 	argv[0] = "brig-init";
 	argv[1] = fdbuf;
@@ -153,6 +170,8 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	fd_set_cloexec(conn, true);
 	if (process_forks_into_pidns(c))
 		return fork_and_exec(c, conn, env, err);
+	if (wait >= 0 && wait_for_start(wait, conn) < 0)
+		_exit(127);
 	execve(c->exec_path, args, env);
 	return err_sys(err, "exec: \"%s\"", args[0]);
 }

@@ -259,37 +259,10 @@ static int build_process(struct spec *s, const struct exec_opts *o, char **args,
 	return 0;
 }
 
-/* The namespaces of the init that differ from brig's own. */
-static int container_ns_flags(pid_t pid, struct brig_error *err)
-{
-	static const struct {
-		const char *name;
-		int flag;
-	} ns[] = {
-	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
-	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
-	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
-	};
-	int flags = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
-		char path[64];
-		struct stat theirs, ours;
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i].name);
-		if (stat(path, &theirs) < 0) {
-			if (errno == ENOENT)
-				continue; /* a kernel without this namespace type */
-			return err_sys(err, "stat '%s'", path);
-		}
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
-		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
-		    theirs.st_dev != ours.st_dev)
-			flags |= ns[i].flag;
-	}
-	return flags;
-}
-
 struct exec_run {
 	struct child_plan plan;
+	struct ctr_cgroup cg;
+	char *state_json; /* for a NOTIFY filter's agent */
 	int sync_fd;	  /* parent's end */
 	int console_peer; /* foreground tty: our end of the console socketpair */
 	pid_t pid;
@@ -297,7 +270,7 @@ struct exec_run {
 };
 
 static int exec_plan(struct container *c, struct spec *s, const struct exec_opts *o,
-		     struct exec_run *x, struct brig_error *err)
+		     const char *g_root, struct exec_run *x, struct brig_error *err)
 {
 	struct child_plan *p = &x->plan;
 	p->spec = s;
@@ -314,9 +287,19 @@ static int exec_plan(struct container *c, struct spec *s, const struct exec_opts
 	p->join_pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
 	if (p->join_pidfd < 0)
 		return err_set(err, ESRCH, "cannot exec in a stopped container");
-	p->join_flags = container_ns_flags(c->state.pid, err);
+	p->join_flags = ns_differing(c->state.pid, err);
 	if (p->join_flags < 0)
 		return -1;
+	/* into the container's cgroup at clone, and its v1 ones at the sync */
+	if (cgroup_load(&c->state, &x->cg, err) < 0)
+		return -1;
+	p->cgroup_sync = x->cg.active && x->cg.cg.n_v1 > 0;
+	/* the container's seccomp filter applies to this process too */
+	if (plan_seccomp(s, g_root, p, err) < 0)
+		return -1;
+	if (p->filter && p->filter->notify)
+		x->state_json = spec_state_format_public(&c->state, false);
+	p->seccomp_state = x->state_json;
 	if (s->process.terminal) {
 		int sv[2];
 		if (o->console_socket)
@@ -341,7 +324,7 @@ static int exec_plan(struct container *c, struct spec *s, const struct exec_opts
 static int exec_spawn(struct exec_run *x, struct brig_error *err)
 {
 	struct child_plan *p = &x->plan;
-	x->pid = clone3_fork(0, &x->pidfd, SIGCHLD, -1);
+	x->pid = clone3_fork(0, &x->pidfd, SIGCHLD, cgroup_v2_fd(&x->cg));
 	if (x->pid < 0)
 		return err_sys(err, "clone the process");
 	if (x->pid == 0) {
@@ -351,6 +334,11 @@ static int exec_spawn(struct exec_run *x, struct brig_error *err)
 	closep(&p->sync_fd), p->sync_fd = -1;
 	closep(&p->console_fd), p->console_fd = -1;
 	closep(&p->stub_fd), p->stub_fd = -1;
+	closep(&p->seccomp_sock), p->seccomp_sock = -1;
+	if (p->cgroup_sync && (sync_expect(x->sync_fd, SYNC_CGROUP_REQUEST, NULL, NULL, err) < 0 ||
+			       cgroups_add_pid(&x->cg.cg, x->pid, true, err) < 0 ||
+			       sync_send(x->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0))
+		return err_wrap(err, "join the container's cgroup");
 	if (p->proc->oom_score_adj.set) {
 		char path[64], buf[32];
 		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", x->pid);
@@ -382,6 +370,10 @@ static void exec_run_free(struct exec_run *x)
 	closep(&x->plan.stub_fd);
 	closep(&x->plan.join_pidfd);
 	strv_free(x->plan.env);
+	cgroup_clear(&x->cg);
+	filter_free((struct filter *)x->plan.filter);
+	closep(&x->plan.seccomp_sock);
+	free(x->state_json);
 }
 
 static int check_status(struct container *c, const struct exec_opts *o, struct brig_error *err)
@@ -408,14 +400,15 @@ static int do_exec(const struct global_opts *g, const char *id, const struct exe
 	if (!c)
 		return root_fd >= 0 ? -1
 				    : err_set(err, ENOENT, "container \"%s\" does not exist", id);
-	struct exec_run x = {.sync_fd = -1, .console_peer = -1, .pidfd = -1};
-	x.plan.sync_fd = x.plan.console_fd = x.plan.stub_fd = x.plan.join_pidfd = x.plan.start_fd =
-	    -1;
+	struct exec_run x = {.sync_fd = -1, .console_peer = -1, .pidfd = -1, .cg = CTR_CGROUP_INIT};
+	x.plan.sync_fd = x.plan.console_fd = x.plan.stub_fd = x.plan.join_pidfd = x.plan.wait_fd =
+	    x.plan.status_fd = x.plan.seccomp_sock = -1;
 	struct spec *s = check_status(c, o, err) == 0 ? lifecycle_load_config(c, err) : NULL;
 	sigset_t mask, old;
 	sigfillset(&mask);
-	int r =
-	    !s || build_process(s, o, args, err) < 0 || exec_plan(c, s, o, &x, err) < 0 ? -1 : 0;
+	int r = !s || build_process(s, o, args, err) < 0 || exec_plan(c, s, o, g->root, &x, err) < 0
+		    ? -1
+		    : 0;
 	if (r == 0 && !o->detach) {
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

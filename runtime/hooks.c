@@ -6,7 +6,9 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -23,7 +25,36 @@ struct hook_io {
 	size_t out_len;
 };
 
-static void hook_child(const struct spec_hook *h, int in, int out)
+/* Where a hook runs: the runtime's namespaces, or (startContainer) those of
+ * a container process. */
+struct hook_where {
+	int pidfd;	  /* -1: the runtime's */
+	int flags;	  /* the CLONE_NEW* namespaces to join */
+	const char *root; /* no mount namespace: chroot here */
+};
+
+/* In the container's namespaces; the pid namespace takes a fork, and this
+ * process stays to pass on the hook's exit status. */
+static void enter(const struct hook_where *w)
+{
+	if (setns(w->pidfd, w->flags) < 0)
+		_exit(126);
+	if (!(w->flags & CLONE_NEWNS) && (chroot(w->root) < 0 || chdir("/") < 0))
+		_exit(126);
+	if (!(w->flags & CLONE_NEWPID))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a timeout kills us, then it */
+		return;
+	}
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		_exit(126);
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+static void hook_child(const struct spec_hook *h, int in, int out, const struct hook_where *w)
 {
 	char *empty[] = {NULL};
 	char *argv0[] = {h->path, NULL};
@@ -32,13 +63,23 @@ static void hook_child(const struct spec_hook *h, int in, int out)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
-	syscall(SYS_close_range, 3, ~0U, 0);
+	/* Nothing but stdio goes on: the pipes' other ends, held here, would
+	 * keep the hook from ever seeing EOF on stdin. */
+	int pidfd = w->pidfd >= 0 ? dup2(w->pidfd, 3) : -1;
+	syscall(SYS_close_range, pidfd >= 0 ? 4 : 3, ~0U, 0);
+	if (pidfd >= 0) {
+		struct hook_where moved = *w;
+		moved.pidfd = 3;
+		enter(&moved);
+		close(3);
+	}
 	execve(h->path, h->args && h->args[0] ? h->args : argv0, h->env ? h->env : empty);
 	dprintf(2, "exec '%s': %s", h->path, strerror(errno));
 	_exit(127);
 }
 
-static int spawn(const struct spec_hook *h, struct hook_io *io, struct brig_error *err)
+static int spawn(const struct spec_hook *h, struct hook_io *io, const struct hook_where *w,
+		 struct brig_error *err)
 {
 	int inp[2], outp[2];
 	if (pipe2(inp, O_CLOEXEC) < 0)
@@ -50,7 +91,7 @@ static int spawn(const struct spec_hook *h, struct hook_io *io, struct brig_erro
 	}
 	pid_t pid = fork();
 	if (pid == 0)
-		hook_child(h, inp[0], outp[1]);
+		hook_child(h, inp[0], outp[1], w);
 	close(inp[0]);
 	close(outp[1]);
 	io->in = inp[1];
@@ -135,10 +176,11 @@ static int wait_hook(const struct spec_hook *h, struct hook_io *io, struct brig_
 		       io->out_len ? ": " : "", io->output);
 }
 
-static int run_one(const struct spec_hook *h, const char *state, struct brig_error *err)
+static int run_one(const struct spec_hook *h, const char *state, const struct hook_where *w,
+		   struct brig_error *err)
 {
 	struct hook_io io = {.in = -1, .out = -1, .pidfd = -1, .data = state, .len = strlen(state)};
-	int r = spawn(h, &io, err);
+	int r = spawn(h, &io, w, err);
 	if (r == 0)
 		r = wait_hook(h, &io, err);
 	closep(&io.in);
@@ -147,15 +189,15 @@ static int run_one(const struct spec_hook *h, const char *state, struct brig_err
 	return r;
 }
 
-int hooks_run(const struct spec_hook_list *list, const char *kind, const char *state_json,
-	      bool keep_going, struct brig_error *err)
+static int run_list(const struct spec_hook_list *list, const char *kind, const char *state_json,
+		    bool keep_going, const struct hook_where *w, struct brig_error *err)
 {
 	int ret = 0;
 	for (size_t i = 0; i < list->n; i++) {
 		const struct spec_hook *h = &list->hooks[i];
 		struct brig_error e = {0};
 		log_debug("%s hook %zu: %s", kind, i, h->path);
-		if (run_one(h, state_json, &e) == 0)
+		if (run_one(h, state_json, w, &e) == 0)
 			continue;
 		if (!keep_going)
 			return err_set(err, e.errnum, "%s hook %zu (%s): %s", kind, i, h->path,
@@ -164,4 +206,23 @@ int hooks_run(const struct spec_hook_list *list, const char *kind, const char *s
 		ret = -1;
 	}
 	return keep_going ? 0 : ret;
+}
+
+int hooks_run(const struct spec_hook_list *list, const char *kind, const char *state_json,
+	      bool keep_going, struct brig_error *err)
+{
+	struct hook_where here = {.pidfd = -1};
+	return run_list(list, kind, state_json, keep_going, &here, err);
+}
+
+int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char *state_json,
+		 pid_t pid, int pidfd, const char *rootfs, struct brig_error *err)
+{
+	if (list->n == 0)
+		return 0;
+	struct hook_where w = {.pidfd = pidfd, .root = rootfs};
+	w.flags = ns_differing(pid, err);
+	if (w.flags < 0)
+		return -1;
+	return run_list(list, kind, state_json, false, &w, err);
 }

@@ -5,6 +5,7 @@
  * is ready; on any error it kills the child and removes the state, so a
  * failed create leaves nothing behind. */
 #include "runtime/linux.h"
+#include "runtime/network.h"
 #include "runtime/runtime.h"
 
 #include <dirent.h>
@@ -19,7 +20,8 @@
 #include <time.h>
 
 #define CONFIG_COPY "config.json"
-#define START_SOCK "start.sock"
+#define EXEC_FIFO "exec.fifo"
+#define STATUS_FIFO "exec.status"
 
 static inline void spec_freep(struct spec **s)
 {
@@ -32,24 +34,18 @@ static inline void closedirp(DIR **d)
 		closedir(*d);
 }
 
-static void sockaddr_in_dir(int dir_fd, const char *name, struct sockaddr_un *sa)
+/* The start handshake, as runc's exec.fifo: brig-init blocks reading EXEC_FIFO
+ * (both held read-write by the init, so neither end ever blocks an open),
+ * `start` writes a byte to it, and STATUS_FIFO loses its last writer when the
+ * program execs (or carries brig-init's errno when it cannot). */
+static int open_fifo(struct container *c, const char *name, struct brig_error *err)
 {
-	/* Through the directory fd: --root paths can be longer than sun_path. */
-	memset(sa, 0, sizeof(*sa));
-	sa->sun_family = AF_UNIX;
-	snprintf(sa->sun_path, sizeof(sa->sun_path), "/proc/self/fd/%d/%s", dir_fd, name);
-}
-
-static int listen_start(struct container *c, struct brig_error *err)
-{
-	struct sockaddr_un sa;
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (mkfifoat(c->dir_fd, name, 0600) < 0 && errno != EEXIST)
+		return err_sys(err, "mkfifo '%s'", name);
+	int fd = openat(c->dir_fd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return err_sys(err, "socket");
-	sockaddr_in_dir(c->dir_fd, START_SOCK, &sa);
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 1) < 0)
-		return err_sys(err, "bind start socket");
-	return steal_fd(&fd);
+		return err_sys(err, "open '%s'", name);
+	return fd;
 }
 
 int lifecycle_connect_console(const char *path, struct brig_error *err)
@@ -153,15 +149,27 @@ static char *state_json(struct container *c, enum spec_status status)
 	return s;
 }
 
-/* Whether brig itself runs in a user namespace (rootless, `unshare -r`). */
-static bool in_user_namespace(void)
+/* linux.seccomp compiled here, in the parent (or read from the cache of
+ * compiled filters); the child only loads it. A NOTIFY filter's agent is
+ * connected now: listenerPath is a host path. */
+int plan_seccomp(const struct spec *s, const char *state_root, struct child_plan *p,
+		 struct brig_error *err)
 {
-	_cleanup_free_ char *map = NULL;
-	struct brig_error ignored;
-	if (read_file_at(AT_FDCWD, "/proc/self/uid_map", &map, NULL, &ignored) < 0)
-		return false;
-	unsigned long a, b, n;
-	return sscanf(map, "%lu %lu %lu", &a, &b, &n) != 3 || a != 0 || b != 0 || n != 4294967295UL;
+	if (!s->linux.seccomp.present)
+		return 0;
+	/* a dot name: `list` and callers listing --root skip it */
+	_cleanup_free_ char *cache = path_join(state_root, ".seccomp-cache");
+	struct filter_opts fo = {.cache_dir = cache};
+	struct filter *f = filter_compile(&s->linux.seccomp, &fo, err);
+	if (!f)
+		return -1;
+	p->filter = f;
+	log_debug("seccomp: %u instructions%s", (unsigned)f->prog.len,
+		  f->from_cache ? " (cached)" : "");
+	if (f->notify &&
+	    (p->seccomp_sock = filter_listener_connect(s->linux.seccomp.listener_path, err)) < 0)
+		return -1;
+	return 0;
 }
 
 /* The planning that needs no child: everything that can fail does so here. */
@@ -189,10 +197,10 @@ static int plan_child(const struct spec *s, const struct create_opts *o, const c
 	}
 	caps_plan(&s->process.capabilities, &p->caps);
 	p->new_userns = (p->clone_flags & CLONE_NEWUSER) != 0;
-	p->in_userns = p->new_userns || l->namespaces[SPEC_NS_USER].path || in_user_namespace();
+	p->in_userns = p->new_userns || l->namespaces[SPEC_NS_USER].path || process_in_userns();
 	if (l->time_offsets.monotonic.set || l->time_offsets.boottime.set)
 		p->slow_path = true;
-	if (plan_mounts(s, p, err) < 0)
+	if (plan_mounts(s, p, err) < 0 || plan_seccomp(s, o->state_root, p, err) < 0)
 		return -1;
 	for (size_t i = 0; i < p->n_mounts; i++)
 		if (p->mounts[i].kind == MOUNT_CGROUP)
@@ -233,6 +241,9 @@ struct creation {
 	int pidfd;
 	pid_t intermediate;
 	bool hooks_started; /* a failure from here on continues at step 12 */
+	bool systemd_cgroup;
+	struct network_plan net;
+	struct ctr_cgroup cg;
 };
 
 static int init_pid_received(struct creation *cr, const char *data, size_t len,
@@ -336,8 +347,18 @@ static int serve_child(struct creation *cr, const struct spec *s, struct brig_er
 			if (init_pid_received(cr, data, len, err) < 0)
 				return -1;
 			break;
+		case SYNC_CGROUP_REQUEST:
+			/* cloned into the unified cgroup already, unless the kernel
+			 * could not: v1 hierarchies need the pid written */
+			if (cgroups_add_pid(&cr->cg.cg, cr->pid, cr->plan.cgroup_fd >= 0, err) < 0)
+				return err_wrap(err, "cgroup");
+			if (sync_send(cr->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0)
+				return err_sys(err, "resume container process");
+			break;
 		case SYNC_HOOKS_REQUEST:
-			if (set_oom_score(cr->pid, &s->process, err) < 0 ||
+			/* the child waits with its namespaces made: wire them up */
+			if (network_setup(&cr->net, cr->pid, cr->c->dir_fd, err) < 0 ||
+			    set_oom_score(cr->pid, &s->process, err) < 0 ||
 			    runtime_hooks(cr, s, err) < 0)
 				return -1;
 			break;
@@ -365,6 +386,26 @@ int lifecycle_write_pid_file(const char *path, pid_t pid, struct brig_error *err
 	return 0;
 }
 
+/* The cgroup exists, limited, before the process does; the process is cloned
+ * straight into it (and joins v1 hierarchies at its first sync). On a hybrid
+ * host its cgroup namespace waits for that: one made at clone would be rooted
+ * at brig's v1 cgroups. */
+static int plan_cgroup(struct creation *cr, const struct spec *s, struct brig_error *err)
+{
+	struct child_plan *p = &cr->plan;
+	if (cgroup_setup(s, cr->c->id, cr->systemd_cgroup, &cr->cg, err) < 0)
+		return -1;
+	p->cgroup = &cr->cg;
+	p->cgroup_fd = cgroup_v2_fd(&cr->cg);
+	cgmount_use_cgroup(p, &cr->cg);
+	p->cgroup_sync = cr->cg.active && cr->cg.cg.n_v1 > 0;
+	if (p->cgroup_sync && (p->clone_flags & CLONE_NEWCGROUP)) {
+		p->clone_flags &= ~CLONE_NEWCGROUP;
+		p->unshare_cgroupns = true;
+	}
+	return 0;
+}
+
 static int create_in(struct creation *cr, const struct spec *s, const char *config_text,
 		     const struct create_opts *o, struct brig_error *err)
 {
@@ -386,8 +427,11 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	}
 	if (p->host_mounts && host_mounts_record(cr->c->dir_fd, p->rootfs, err) < 0)
 		return -1;
-	p->start_fd = listen_start(cr->c, err);
-	if (p->start_fd < 0 || (p->stub_fd = stub_memfd(err)) < 0)
+	if (plan_cgroup(cr, s, err) < 0)
+		return -1;
+	if ((p->wait_fd = open_fifo(cr->c, EXEC_FIFO, err)) < 0 ||
+	    (p->status_fd = open_fifo(cr->c, STATUS_FIFO, err)) < 0 ||
+	    (p->stub_fd = stub_memfd(err)) < 0)
 		return -1;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -397,7 +441,9 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	fill_state(cr, s);
 	cr->pid = spawn_init(p, sv[0], &cr->pidfd, err);
 	closep(&p->sync_fd), p->sync_fd = -1;
-	closep(&p->start_fd), p->start_fd = -1;
+	closep(&p->wait_fd), p->wait_fd = -1;
+	closep(&p->status_fd), p->status_fd = -1;
+	closep(&p->seccomp_sock), p->seccomp_sock = -1; /* the agent must see EOF */
 	closep(&p->console_fd), p->console_fd = -1;
 	closep(&p->stub_fd), p->stub_fd = -1;
 	if (cr->pid < 0)
@@ -409,6 +455,8 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	if (serve_child(cr, s, err) < 0)
 		return -1;
 	struct spec_state *st = &cr->c->state;
+	if (cr->cg.active)
+		st->cgroup_path = cgroups_record(&cr->cg.cg);
 	st->pid = cr->pid;
 	st->init_start_time = process_start_time(cr->pid);
 	st->status = SPEC_STATUS_CREATED;
@@ -423,6 +471,7 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 static void abort_creation(struct creation *cr, const struct spec *s)
 {
 	struct brig_error ignored;
+	network_teardown(cr->c->dir_fd, &ignored); /* before the netns dies */
 	if (cr->pidfd >= 0) {
 		syscall(SYS_pidfd_send_signal, cr->pidfd, SIGKILL, NULL, 0);
 		waitid(P_PIDFD, (id_t)cr->pidfd, &(siginfo_t){0}, WEXITED);
@@ -433,6 +482,8 @@ static void abort_creation(struct creation *cr, const struct spec *s)
 	}
 	if (cr->plan.host_mounts)
 		host_mounts_detach(cr->c->dir_fd, cr->plan.rootfs);
+	if (cgroup_remove(&cr->cg, &ignored) < 0)
+		log_warn("%s", ignored.msg);
 	/* runtime.md: a failing prestart, createRuntime or createContainer hook
 	 * stops the container and continues at step 12: destroy, then poststop. */
 	if (cr->hooks_started && s->hooks[SPEC_HOOK_POSTSTOP].n) {
@@ -446,11 +497,9 @@ static void abort_creation(struct creation *cr, const struct spec *s)
 struct container *lifecycle_create(const struct global_opts *g, const char *id,
 				   const struct create_opts *o, struct brig_error *err)
 {
-	if (g->systemd_cgroup) {
-		err_set(err, ENOTSUP,
-			"--systemd-cgroup is not supported yet: brig manages cgroupfs paths");
-		return NULL;
-	}
+	struct create_opts with_root = *o;
+	with_root.state_root = g->root;
+	o = &with_root;
 	if (container_id_validate(id, err) < 0)
 		return NULL;
 	_cleanup_free_ char *bundle = realpath(o->bundle ? o->bundle : ".", NULL);
@@ -465,9 +514,15 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 	struct spec *s = spec_parse(text, "config.json", bundle, err);
 	if (!s)
 		return NULL;
-	struct creation cr = {.sync_fd = -1, .pidfd = -1};
-	cr.plan.console_fd = cr.plan.start_fd = cr.plan.stub_fd = cr.plan.sync_fd = -1;
-	cr.plan.join_pidfd = -1;
+	if (check_policy_enforce(g->policy, s, err) < 0) {
+		spec_free(s);
+		return NULL;
+	}
+	struct creation cr = {.sync_fd = -1, .pidfd = -1, .cg = CTR_CGROUP_INIT};
+	cr.systemd_cgroup = g->systemd_cgroup;
+	cr.plan.console_fd = cr.plan.stub_fd = cr.plan.sync_fd = cr.plan.cgroup_fd = -1;
+	cr.plan.wait_fd = cr.plan.status_fd = -1;
+	cr.plan.join_pidfd = cr.plan.seccomp_sock = -1;
 	int r = -1;
 	if (!s->has_process)
 		err_set(err, EINVAL, "config.json: .process: missing required field");
@@ -475,7 +530,8 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 		err_set(err, EINVAL, "process.terminal is set: --console-socket is required");
 	else {
 		_cleanup_close_ int root_fd = container_root_open(g->root, err);
-		if (root_fd >= 0 && (cr.c = container_new(root_fd, id, err)))
+		if (root_fd >= 0 && network_plan(s, g->root, id, o->network, &cr.net, err) == 0 &&
+		    (cr.c = container_new(root_fd, id, err)))
 			r = create_in(&cr, s, text, o, err);
 	}
 	if (r < 0 && cr.c) {
@@ -496,6 +552,10 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 		free(cr.plan.cgroups[i].own_path);
 	}
 	free(cr.plan.cgroups);
+	network_plan_free(&cr.net);
+	cgroup_clear(&cr.cg);
+	filter_free((struct filter *)cr.plan.filter);
+	closep(&cr.plan.seccomp_sock);
 	spec_free(s);
 	return cr.c;
 }
@@ -510,21 +570,40 @@ struct spec *lifecycle_load_config(struct container *c, struct brig_error *err)
 	return spec_parse(text, "config.json", c->state.bundle, err);
 }
 
-/* Sends the start message and waits until the user program has exec'd: the
- * connection closes on exec; anything else on it is the reason it did not. */
+/* Writes the start byte and waits until the program has exec'd: the status
+ * fifo then has no writer left. Anything on it is brig-init's errno. */
 static int release_init(struct container *c, struct brig_error *err)
 {
-	struct sockaddr_un sa;
-	sockaddr_in_dir(c->dir_fd, START_SOCK, &sa);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_sys(err, "socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return err_sys(err, "connect to the container's init");
-	_cleanup_free_ char *state = state_json(c, SPEC_STATUS_CREATED);
-	if (sync_send(fd, SYNC_HOOKS_DONE, state, strlen(state)) < 0)
+	_cleanup_close_ int status =
+	    openat(c->dir_fd, STATUS_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	_cleanup_close_ int go =
+	    openat(c->dir_fd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (status < 0 || go < 0) /* ENXIO: no reader, the init is gone */
+		return err_sys(err, "open the container's start fifo");
+	if (write(go, "0", 1) != 1)
 		return err_sys(err, "release the container's init");
-	return lifecycle_wait_exec(fd, NULL, err);
+	/* brig-init writes "X" once released, then its errno if the exec fails;
+	 * the fifo loses its last writer at the exec (or the process's death). */
+	char buf[8];
+	size_t got = 0;
+	for (;;) {
+		struct pollfd pfd = {.fd = status, .events = POLLIN};
+		if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+			return err_sys(err, "wait for the container process to exec");
+		ssize_t n = read(status, buf + got, sizeof(buf) - got);
+		if (n > 0)
+			got += (size_t)n;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+	}
+	int e;
+	if (got == 1 + sizeof(e) && buf[0] == 'X') {
+		memcpy(&e, buf + 1, sizeof(e));
+		return err_errno(err, e, "exec the container process");
+	}
+	if (got != 1 || buf[0] != 'X')
+		return err_set(err, ECHILD, "the container process exited before its program ran");
+	return 0;
 }
 
 int lifecycle_wait_exec(int fd, pid_t *ret_forked, struct brig_error *err)
@@ -571,10 +650,21 @@ int lifecycle_start(struct container *c, struct brig_error *err)
 	_cleanup_(spec_freep) struct spec *s = lifecycle_load_config(c, err);
 	if (!s)
 		return -1;
+	_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
+	if (pidfd < 0)
+		return err_set(err, EINVAL, "cannot start a container that has stopped");
+	/* runtime.md step 7: in the container's namespaces, before the program */
+	_cleanup_free_ char *created = state_json(c, SPEC_STATUS_CREATED);
+	if (hooks_run_in(&s->hooks[SPEC_HOOK_START_CONTAINER], "startContainer", created,
+			 c->state.pid, pidfd, c->state.rootfs, err) < 0) {
+		lifecycle_kill(c, SIGKILL, false, &(struct brig_error){0});
+		return -1;
+	}
 	if (release_init(c, err) < 0)
 		return -1;
 	log_debug("start %s: init %d runs the program", c->id, c->state.pid);
-	unlinkat(c->dir_fd, START_SOCK, 0);
+	unlinkat(c->dir_fd, EXEC_FIFO, 0);
+	unlinkat(c->dir_fd, STATUS_FIFO, 0);
 	c->state.started = true;
 	c->state.status = SPEC_STATUS_RUNNING;
 	if (container_save(c, err) < 0)
@@ -639,6 +729,13 @@ int lifecycle_kill(struct container *c, int sig, bool all, struct brig_error *er
 			return 0;
 		return err_set(err, ESRCH, "container not running");
 	}
+	if (all && c->state.cgroup_path) {
+		/* every process of the cgroup: also those outside a pid namespace */
+		_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
+		if (cgroup_load(&c->state, &cg, err) < 0 || cgroups_kill_all(&cg.cg, sig, err) < 0)
+			return err_wrap(err, "kill --all");
+		return 0;
+	}
 	_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
 	if (pidfd < 0)
 		return all ? 0 : err_set(err, ESRCH, "container not running");
@@ -656,6 +753,10 @@ int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
 	if ((st == SPEC_STATUS_RUNNING || st == SPEC_STATUS_PAUSED) && !force)
 		return err_set(err, EBUSY, "cannot delete container %s that is not stopped: %s",
 			       c->id, spec_status_name(st));
+	/* Before the kill: netDevices go back whole while the netns is alive. */
+	struct brig_error ne = {0};
+	if (network_teardown(c->dir_fd, &ne) < 0)
+		log_warn("container %s: %s", c->id, ne.msg);
 	if (st != SPEC_STATUS_STOPPED) {
 		/* created (runc's behaviour, which containerd relies on) or --force:
 		 * kill the init; with a pid namespace that kills everything in it. */
@@ -672,6 +773,13 @@ int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
 		c->state.pid = 0;
 	}
 	host_mounts_detach(c->dir_fd, c->state.rootfs);
+	/* Kills what the init left behind (no pid namespace: they outlive it). */
+	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
+	struct brig_error ce = {0};
+	if (cgroup_load(&c->state, &cg, &ce) < 0 && !cg.active)
+		log_warn("container %s: %s", c->id, ce.msg);
+	if (cgroup_remove(&cg, &ce) < 0)
+		log_warn("container %s: %s", c->id, ce.msg);
 	struct brig_error e = {0};
 	_cleanup_(spec_freep) struct spec *s = lifecycle_load_config(c, &e);
 	if (!s)

@@ -5,6 +5,8 @@
 #pragma once
 
 #include "base/base.h"
+#include "runtime/runtime.h"
+#include "seccomp/filter.h"
 #include "spec/spec.h"
 
 #include <stdbool.h>
@@ -14,13 +16,15 @@
 /* ---- parent <-> child messages over a SOCK_SEQPACKET socketpair ---- */
 
 enum sync_type {
-	SYNC_ERROR = 1,	    /* child -> parent: a struct brig_error, then the child exits */
-	SYNC_MAPS_REQUEST,  /* child -> parent: write my uid/gid maps (pid follows) */
-	SYNC_MAPS_DONE,	    /* parent -> child */
-	SYNC_INIT_PID,	    /* intermediate -> parent: the init's pid (slow path) */
-	SYNC_HOOKS_REQUEST, /* child -> parent: mounts done, run prestart/createRuntime */
-	SYNC_HOOKS_DONE,    /* parent -> child: the state JSON for createContainer hooks */
-	SYNC_READY,	    /* child -> parent: blocked before exec, waiting for start */
+	SYNC_ERROR = 1,	     /* child -> parent: a struct brig_error, then the child exits */
+	SYNC_MAPS_REQUEST,   /* child -> parent: write my uid/gid maps (pid follows) */
+	SYNC_MAPS_DONE,	     /* parent -> child */
+	SYNC_INIT_PID,	     /* intermediate -> parent: the init's pid (slow path) */
+	SYNC_HOOKS_REQUEST,  /* child -> parent: mounts done, run prestart/createRuntime */
+	SYNC_HOOKS_DONE,     /* parent -> child: the state JSON for createContainer hooks */
+	SYNC_READY,	     /* child -> parent: blocked before exec, waiting for start */
+	SYNC_CGROUP_REQUEST, /* init -> parent: put me in my cgroups */
+	SYNC_CGROUP_DONE,    /* parent -> init */
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len);
@@ -71,13 +75,20 @@ struct child_plan {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool new_userns;
-	bool in_userns;		     /* the container's user namespace is not the initial one */
-	bool slow_path;		     /* namespaces to join or time offsets: via an intermediate */
-	bool setup_dev;		     /* /dev not bind-mounted from the host: create devices */
-	bool host_mounts;	     /* no mount namespace: mounts go to the runtime's, under a
-				      * private bind of the rootfs that delete detaches */
-	int clone_flags;	     /* the CLONE_NEW* flags of the namespaces to create */
-	struct cgroup_hier *cgroups; /* planned only when a cgroup mount is asked for */
+	bool in_userns;	       /* the container's user namespace is not the initial one */
+	bool slow_path;	       /* namespaces to join or time offsets: via an intermediate */
+	bool setup_dev;	       /* /dev not bind-mounted from the host: create devices */
+	bool host_mounts;      /* no mount namespace: mounts go to the runtime's, under a
+				* private bind of the rootfs that delete detaches */
+	int clone_flags;       /* the CLONE_NEW* flags of the namespaces to create */
+	int cgroup_fd;	       /* the unified cgroup for CLONE_INTO_CGROUP, -1: none */
+	bool cgroup_sync;      /* the child asks to be put in its (v1) cgroups */
+	bool unshare_cgroupns; /* ... and then makes its cgroup namespace */
+	const struct ctr_cgroup *cgroup; /* the container's, for cgroup mounts */
+	const struct filter *filter;	 /* compiled linux.seccomp, NULL: none */
+	int seccomp_sock;		 /* connected to listenerPath (NOTIFY), -1: none */
+	const char *seccomp_state;	 /* exec: the state for the agent (create: hook_state) */
+	struct cgroup_hier *cgroups;	 /* planned only when a cgroup mount is asked for */
 	size_t n_cgroups;
 	bool cgroup_unified; /* the host is cgroup2 only (cgroups[0] is it) */
 	char **env;	     /* process env, plus LISTEN_FDS/LISTEN_PID when passed */
@@ -88,12 +99,15 @@ struct child_plan {
 	int join_flags;
 	/* fds the child inherits */
 	int sync_fd;
-	int start_fd;	/* listening start socket */
+	int wait_fd;	/* create: the exec fifo, read-write: brig-init waits on it */
+	int status_fd;	/* create: the status fifo, read-write: closes on exec */
 	int console_fd; /* connected console socket, -1: no terminal */
 	int stub_fd;	/* sealed memfd with brig-init */
 };
 
 int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
+int plan_seccomp(const struct spec *s, const char *state_root, struct child_plan *p,
+		 struct brig_error *err);
 /* The capability sets to apply: those outside brig's own bounding set cannot
  * be granted; runtime-spec: warn, and do not fail for them. */
 void caps_plan(const struct spec_capabilities *want, struct spec_capabilities *ret);
@@ -105,6 +119,8 @@ int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err);
 int mount_copy_up(int orig_dir, int new_dir, struct brig_error *err);
 /* Reads the host's cgroup hierarchies from /proc/self/mountinfo and cgroup. */
 int plan_cgroup_mounts(struct child_plan *p, struct brig_error *err);
+/* Points them at the container's cgroup once it exists. */
+void cgmount_use_cgroup(struct child_plan *p, const struct ctr_cgroup *cg);
 
 /* clone3 like fork: a pidfd when ret_pidfd, straight into a cgroup when
  * cgroup_fd >= 0. */
@@ -122,10 +138,10 @@ void exec_child_main(struct child_plan *p) __attribute__((noreturn));
 
 struct child_ctx {
 	struct child_plan *plan;
-	int root_fd;	   /* the rootfs before pivot, "/" after */
-	int conn_fd;	   /* accepted start connection */
-	char *exec_path;   /* the resolved program */
-	char *start_state; /* state JSON sent by `start` */
+	int root_fd;	  /* the rootfs before pivot, "/" after */
+	int report_fd;	  /* closes when the program execs; exec errors go there */
+	char *exec_path;  /* the resolved program */
+	char *hook_state; /* state JSON for createContainer hooks */
 };
 
 int mounts_prepare_root(struct child_ctx *c, struct brig_error *err);

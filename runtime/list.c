@@ -98,28 +98,65 @@ int verb_list(const struct global_opts *g, int argc, char **argv, struct brig_er
 	return 0;
 }
 
+static int spec_option(int c, struct spec_default_opts *o, const char **caps, size_t *ncaps,
+		       struct brig_error *err)
+{
+	unsigned uid, gid;
+	char end;
+	switch (c) {
+	case 'r':
+		o->rootless = true;
+		return 0;
+	case 'H':
+		o->hardened = true;
+		return 0;
+	case 'U':
+		o->userns = true;
+		return 0;
+	case 'u':
+		if (sscanf(optarg, "%u:%u%c", &uid, &gid, &end) != 2)
+			return err_set(err, EINVAL, "--user: want UID:GID, not '%s'", optarg);
+		o->user_set = true;
+		o->user_uid = uid;
+		o->user_gid = gid;
+		return 0;
+	case 'c':
+		if (*ncaps >= 63)
+			return err_set(err, E2BIG, "--cap-add: too many capabilities");
+		caps[(*ncaps)++] = optarg;
+		return 0;
+	default:
+		return 1; /* not one of these */
+	}
+}
+
 int verb_spec(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
 {
-	static const struct option longopts[] = {{"bundle", required_argument, NULL, 'b'},
-						 {"rootless", no_argument, NULL, 'r'},
-						 {"help", no_argument, NULL, 'h'},
-						 {0}};
+	static const struct option longopts[] = {
+	    {"bundle", required_argument, NULL, 'b'},  {"rootless", no_argument, NULL, 'r'},
+	    {"hardened", no_argument, NULL, 'H'},      {"user", required_argument, NULL, 'u'},
+	    {"cap-add", required_argument, NULL, 'c'}, {"userns", no_argument, NULL, 'U'},
+	    {"help", no_argument, NULL, 'h'},	       {0}};
 	const char *bundle = ".";
-	struct spec_default_opts o = {.uid = geteuid(), .gid = getegid()};
-	int c;
+	const char *caps[64] = {0};
+	size_t ncaps = 0;
+	struct spec_default_opts o = {.uid = geteuid(), .gid = getegid(), .cap_add = caps};
+	int c, r;
 	(void)g;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:b:h", longopts, NULL)) != -1) {
 		if (c == 'b')
 			bundle = optarg;
-		else if (c == 'r')
-			o.rootless = true;
 		else if (c == 'h')
 			return verb_usage("spec", stdout), 0;
-		else
-			return err_set(err, EINVAL, "unknown option '%s' (see brig spec --help)",
-				       argv[optind - 1]);
+		else if ((r = spec_option(c, &o, caps, &ncaps, err)) != 0)
+			return r < 0 ? -1
+				     : err_set(err, EINVAL,
+					       "unknown option '%s' (see brig spec --help)",
+					       argv[optind - 1]);
 	}
+	if (spec_default_opts_check(&o, err) < 0)
+		return -1;
 	_cleanup_free_ char *path = path_join(bundle, "config.json");
 	_cleanup_free_ char *text = spec_default_config(&o);
 	size_t len = strlen(text);

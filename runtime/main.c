@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* brig's entry point: global options, verb dispatch, and the one place that
  * prints an error. */
+#include "runtime/network.h"
 #include "runtime/runtime.h"
 
 #include <getopt.h>
@@ -15,7 +16,7 @@
 static const struct verb verbs[] = {
     {"create", "create a container from a bundle",
      "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot]\n"
-     "       [--no-new-keyring] [--preserve-fds N] ID",
+     "       [--no-new-keyring] [--preserve-fds N] [--network NAME[:ADDR]] ID",
      verb_create},
     {"start", "run the user process of a created container", "start ID", verb_start},
     {"state", "print a container's state as JSON", "state ID", verb_state},
@@ -24,7 +25,8 @@ static const struct verb verbs[] = {
     {"delete", "delete a container and its state", "delete [--force|-f] ID", verb_delete},
     {"run", "create and start a container",
      "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCK]\n"
-     "       [--no-pivot] [--no-new-keyring] [--preserve-fds N] [--keep] ID",
+     "       [--no-pivot] [--no-new-keyring] [--preserve-fds N] [--keep]\n"
+     "       [--network NAME[:ADDR]] ID",
      verb_run},
     {"exec", "run a new process in a running container",
      "exec [--process FILE | --tty|-t] [--detach|-d] [--pid-file FILE] [--console-socket SOCK]\n"
@@ -32,8 +34,33 @@ static const struct verb verbs[] = {
      "       [--cap CAP]... [--no-new-privs] [--apparmor PROFILE] [--process-label LABEL]\n"
      "       [--preserve-fds N] [--ignore-paused] ID [COMMAND [ARGS...]]",
      verb_exec},
+    {"pause", "freeze every process of a container", "pause ID", verb_pause},
+    {"resume", "thaw a paused container", "resume ID", verb_resume},
+    {"ps", "list a container's processes", "ps [--format|-f table|json] ID [PS-ARGS...]", verb_ps},
+    {"update", "change a running container's resource limits",
+     "update [--resources|-r FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N]\n"
+     "       [--kernel-memory N] [--kernel-memory-tcp N] [--cpu-shares N] [--cpu-quota N]\n"
+     "       [--cpu-period N] [--cpu-rt-period N] [--cpu-rt-runtime N] [--cpuset-cpus LIST]\n"
+     "       [--cpuset-mems LIST] [--pids-limit N] [--blkio-weight N] ID",
+     verb_update},
+    {"events", "a container's stats and OOM events as JSON lines",
+     "events [--stats] [--interval DURATION] ID", verb_events},
+    {"network", "manage brig's internal networks",
+     "network create NAME --subnet CIDR [--internal|--host-reachable] [--no-icc] [--mtu N]\n"
+     "       network ls [-q] | network inspect NAME | network rm NAME",
+     verb_network},
     {"list", "list containers", "list [--format|-f table|json] [--quiet|-q]", verb_list},
-    {"spec", "write a default config.json", "spec [--bundle|-b DIR] [--rootless]", verb_spec},
+    {"spec", "write a default config.json",
+     "spec [--bundle|-b DIR] [--rootless] [--hardened [--user UID:GID] [--cap-add CAP]...\n"
+     "       [--userns]]",
+     verb_spec},
+    {"seccomp", "compile, explain or convert a seccomp profile",
+     "seccomp compile PROFILE [-o FILE] [--arch ARCH] [--cap CAP]...\n"
+     "       seccomp explain PROFILE [--arch ARCH] [--cap CAP]...\n"
+     "       seccomp convert PROFILE [--arch ARCH] [--cap CAP]...",
+     verb_seccomp},
+    {"check", "audit a config against brig's security principles",
+     "check [--bundle|-b DIR | FILE] [--format text|json] [--fail-on low|medium|high]", verb_check},
 };
 
 static const struct verb *find_verb(const char *name)
@@ -58,16 +85,18 @@ static void usage(FILE *out)
 		     "verbs:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
 		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
-	fprintf(out, "\nglobal options:\n"
-		     "  --root DIR              state directory (default " BRIG_DEFAULT_ROOT ")\n"
-		     "  --log FILE              append log records to FILE\n"
-		     "  --log-format text|json  format of log records (default text)\n"
-		     "  --debug                 log debug records\n"
-		     "  --systemd-cgroup        use systemd cgroup paths (not supported yet)\n"
-		     "  --rootless auto|true|false\n"
-		     "  --version, -v           print the version\n"
-		     "  --help, -h              print this help\n\n"
-		     "`brig VERB --help` describes a verb.\n");
+	fprintf(out,
+		"\nglobal options:\n"
+		"  --root DIR              state directory (default " BRIG_DEFAULT_ROOT ")\n"
+		"  --log FILE              append log records to FILE\n"
+		"  --log-format text|json  format of log records (default text)\n"
+		"  --debug                 log debug records\n"
+		"  --systemd-cgroup        use systemd cgroup paths (not supported yet)\n"
+		"  --rootless auto|true|false\n"
+		"  --policy FILE           refuse configs a policy rejects (docs/security.md)\n"
+		"  --version, -v           print the version\n"
+		"  --help, -h              print this help\n\n"
+		"`brig VERB --help` describes a verb.\n");
 }
 
 static void version(void)
@@ -82,7 +111,8 @@ enum {
 	OPT_DEBUG,
 	OPT_SYSTEMD_CGROUP,
 	OPT_ROOTLESS,
-	OPT_CRIU
+	OPT_CRIU,
+	OPT_POLICY
 };
 
 static int parse_global(int argc, char **argv, struct global_opts *g, struct brig_error *err)
@@ -95,6 +125,7 @@ static int parse_global(int argc, char **argv, struct global_opts *g, struct bri
 	    {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
 	    {"rootless", required_argument, NULL, OPT_ROOTLESS},
 	    {"criu", required_argument, NULL, OPT_CRIU},
+	    {"policy", required_argument, NULL, OPT_POLICY},
 	    {"version", no_argument, NULL, 'v'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
@@ -137,6 +168,9 @@ static int parse_global(int argc, char **argv, struct global_opts *g, struct bri
 				return err_set(err, EINVAL,
 					       "--rootless: want auto, true or false, not '%s'",
 					       optarg);
+			break;
+		case OPT_POLICY:
+			g->policy = optarg;
 			break;
 		case OPT_CRIU:
 			break; /* runc's checkpoint tool path: accepted and unused */

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "base/base.h"
+#include "cgroups/cgroups.h"
 #include "spec/spec.h"
 
 #include <signal.h>
@@ -21,7 +22,8 @@ struct global_opts {
 	enum brig_log_format log_format;
 	bool debug;
 	bool systemd_cgroup;
-	int rootless; /* -1 auto, 0 false, 1 true */
+	int rootless;	    /* -1 auto, 0 false, 1 true */
+	const char *policy; /* --policy FILE; NULL: /etc/brig/policy.json if it exists */
 };
 
 struct verb {
@@ -98,6 +100,38 @@ uint64_t process_start_time(pid_t pid);
 /* pidfd for pid checked against start_time, or -1 with errno ESRCH. */
 int process_pidfd(pid_t pid, uint64_t start_time);
 
+/* ---- the container's cgroup (cgroup.c) ---- */
+
+struct ctr_cgroup {
+	struct cgroups_host host;
+	struct cgroups_cgroup cg;
+	bool active; /* there is a cgroup (a rootless container may have none) */
+	bool opened; /* its directories are open */
+};
+#define CTR_CGROUP_INIT                                                                            \
+	{                                                                                          \
+		.cg = {.v2 = {.fd = -1} }                                                          \
+	}
+
+/* create: the cgroup from linux.resources, before the process exists. */
+int cgroup_setup(const struct spec *s, const char *id, bool systemd, struct ctr_cgroup *cg,
+		 struct brig_error *err);
+/* The cgroup of a container from its record (none: cg stays inactive). */
+int cgroup_load(const struct spec_state *st, struct ctr_cgroup *cg, struct brig_error *err);
+/* Kills what is left in a cgroup brig created and removes it. */
+int cgroup_remove(struct ctr_cgroup *cg, struct brig_error *err);
+void cgroup_clear(struct ctr_cgroup *cg);
+static inline void cgroup_clearp(struct ctr_cgroup *cg)
+{
+	cgroup_clear(cg);
+}
+/* The unified cgroup's dir fd for clone3(CLONE_INTO_CGROUP), -1 for none. */
+int cgroup_v2_fd(const struct ctr_cgroup *cg);
+/* Whether the container's cgroup is frozen (`pause`). */
+bool cgroup_is_paused(const struct spec_state *st);
+/* Whether brig runs inside a user namespace (rootless, `unshare -r`). */
+bool process_in_userns(void);
+
 /* ---- lifecycle (lifecycle.c) ---- */
 
 struct create_opts {
@@ -107,6 +141,8 @@ struct create_opts {
 	bool no_pivot;
 	bool no_new_keyring;
 	int preserve_fds;
+	const char *network;	/* --network NAME[:ADDR] (network.h) */
+	const char *state_root; /* --root: the seccomp filter cache lives below it */
 	/* run: the console is proxied by brig itself */
 	int console_sock_fd; /* -1: connect to console_socket */
 };
@@ -147,6 +183,19 @@ int console_recv_master(int sock);
 int foreground_wait(pid_t pid, int pidfd, int master, const sigset_t *mask);
 
 int verb_exec(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
+int verb_seccomp(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
+int verb_check(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
+/* create: refuses a config with findings at or above the policy's level. */
+int check_policy_enforce(const char *policy_path, const struct spec *s, struct brig_error *err);
+/* AppArmor/SELinux (lsm.c): exec labels apply at the next execve. */
+bool lsm_apparmor_enabled(void);
+bool lsm_selinux_enabled(void);
+int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err);
+int verb_pause(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
+int verb_resume(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
+int verb_ps(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
+int verb_update(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
+int verb_events(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
 
 /* ---- hooks (hooks.c) ---- */
 
@@ -154,3 +203,9 @@ int verb_exec(const struct global_opts *g, int argc, char **argv, struct brig_er
  * unless keep_going (poststop), in which case failures are logged as warnings. */
 int hooks_run(const struct spec_hook_list *list, const char *kind, const char *state_json,
 	      bool keep_going, struct brig_error *err);
+/* The same, each hook in the namespaces of process pid (pidfd); rootfs is its
+ * root when it has no mount namespace of its own. Stops at the first failure. */
+int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char *state_json,
+		 pid_t pid, int pidfd, const char *rootfs, struct brig_error *err);
+/* The CLONE_NEW* namespaces of pid that differ from brig's own. */
+int ns_differing(pid_t pid, struct brig_error *err);

@@ -7,11 +7,13 @@
  * process does the joins and unshares, then forks the init with CLONE_PARENT
  * so that the init is still brig's direct child, and exits. */
 #include "runtime/linux.h"
+#include "runtime/runtime.h"
 
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd)
@@ -106,7 +108,13 @@ static void intermediate_main(struct child_plan *p)
 pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err)
 {
 	uint64_t flags = p->slow_path ? 0 : (uint64_t)p->clone_flags;
-	pid_t pid = clone3_fork(flags, ret_pidfd, SIGCHLD, -1);
+	pid_t pid = clone3_fork(flags, ret_pidfd, SIGCHLD, p->cgroup_fd);
+	if (pid < 0 && p->cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+		/* no CLONE_INTO_CGROUP (Linux < 5.7): the child joins at its sync */
+		p->cgroup_fd = -1;
+		p->cgroup_sync = true;
+		pid = clone3_fork(flags, ret_pidfd, SIGCHLD, -1);
+	}
 	if (pid < 0)
 		return err_sys(err, "clone the container process");
 	if (pid == 0) {
@@ -116,4 +124,33 @@ pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct br
 		child_main(p);
 	}
 	return pid;
+}
+
+/* The namespaces of the init that differ from brig's own. */
+int ns_differing(pid_t pid, struct brig_error *err)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} ns[] = {
+	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
+	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
+	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
+	};
+	int flags = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char path[64];
+		struct stat theirs, ours;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i].name);
+		if (stat(path, &theirs) < 0) {
+			if (errno == ENOENT)
+				continue; /* a kernel without this namespace type */
+			return err_sys(err, "stat '%s'", path);
+		}
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
+		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
+		    theirs.st_dev != ours.st_dev)
+			flags |= ns[i].flag;
+	}
+	return flags;
 }

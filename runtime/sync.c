@@ -16,6 +16,8 @@ static const char *const sync_names[] = {
     [SYNC_HOOKS_REQUEST] = "hook request",
     [SYNC_HOOKS_DONE] = "hooks done",
     [SYNC_READY] = "ready",
+    [SYNC_CGROUP_REQUEST] = "cgroup request",
+    [SYNC_CGROUP_DONE] = "cgroup joined",
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len)

@@ -44,14 +44,14 @@ static int parse_int_opt(const char *name, const char *v, int *ret, struct brig_
 
 enum {
 	OPT_BUNDLE = 'b',
+	OPT_DETACH = 'd',
 	OPT_PID_FILE = 256,
 	OPT_CONSOLE,
 	OPT_NO_PIVOT,
 	OPT_NO_KEYRING,
 	OPT_PRESERVE,
-	OPT_DETACH = 'd',
 	OPT_KEEP,
-	OPT_ROOTLESS
+	OPT_NETWORK,
 };
 
 static const struct option create_longopts[] = {
@@ -63,6 +63,7 @@ static const struct option create_longopts[] = {
     {"preserve-fds", required_argument, NULL, OPT_PRESERVE},
     {"detach", no_argument, NULL, OPT_DETACH},
     {"keep", no_argument, NULL, OPT_KEEP},
+    {"network", required_argument, NULL, OPT_NETWORK},
     {"help", no_argument, NULL, OPT_HELP},
     {0},
 };
@@ -85,6 +86,9 @@ int parse_create_opts(const char *verb, int argc, char **argv, struct create_opt
 			break;
 		case OPT_CONSOLE:
 			o->console_socket = optarg;
+			break;
+		case OPT_NETWORK:
+			o->network = optarg;
 			break;
 		case OPT_NO_PIVOT:
 			o->no_pivot = true;

@@ -8,9 +8,15 @@
  * it (CVE-2019-5736). After this exec, /proc/self/exe is the sealed memfd,
  * which has no path on the host and cannot be written.
  *
- * argv: brig-init FD[,fork] PATH ARGV0 ARGS...  FD is the start connection: it
- * gets close-on-exec here so it closes when PATH execs; if the exec fails, the
- * errno goes to FD (4 bytes) for brig to report, and the exit status is 127.
+ * argv: brig-init FD[,fork[,tty]] PATH ARGV0 ARGS...  or  WAIT:FD PATH ARGV0 ...
+ * FD reports to brig: it gets close-on-exec here so it closes when PATH execs;
+ * if the exec fails, the errno goes to FD (4 bytes), and the exit status is 127.
+ *
+ * "WAIT:FD" (create): the container's init execs this already at create, so
+ * while the container is "created" its exe is the memfd, not brig. It blocks
+ * in read(WAIT) (the exec fifo, held open read-write) until `brig start`
+ * writes a byte, then closes WAIT, writes "X" to FD and execs PATH. Only read, close, fcntl,
+ * execve and write: nothing a working seccomp filter refuses.
  *
  * ",fork" (brig exec into a container with its own pid namespace): brig's
  * process has set the container's pid namespace for its children but is not
@@ -27,7 +33,9 @@
 #define FD_CLOEXEC 1
 
 #if defined(__x86_64__)
+#define NR_read 0
 #define NR_write 1
+#define NR_close 3
 #define NR_ioctl 16
 #define NR_setsid 112
 #define NR_clone 56
@@ -46,7 +54,9 @@ static long sys3(long n, long a, long b, long c)
 __asm__(".text\n.global _start\n_start:\n"
 	"xor %rbp,%rbp\nmov %rsp,%rdi\nand $-16,%rsp\ncall stub_main\nhlt\n");
 #elif defined(__aarch64__)
+#define NR_read 63
 #define NR_write 64
+#define NR_close 57
 #define NR_ioctl 29
 #define NR_setsid 157
 #define NR_clone 220
@@ -88,14 +98,32 @@ void stub_main(long *sp)
 	long argc = sp[0];
 	char **argv = (char **)(sp + 1);
 	char **envp = argv + argc + 1;
-	long fd = 0;
+	long fd = 0, wait = -1;
 	const char *p;
 
 	if (argc < 4)
 		fail(-1, 22); /* EINVAL: not started by brig */
 	for (p = argv[1]; *p >= '0' && *p <= '9'; p++)
 		fd = fd * 10 + (*p - '0');
-	sys3(NR_fcntl, fd, F_SETFD, FD_CLOEXEC);
+	if (*p == ':') {
+		wait = fd;
+		fd = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			fd = fd * 10 + (*p - '0');
+	}
+	if (wait >= 0) {
+		char c;
+		if (sys3(NR_read, wait, (long)&c, 1) != 1)
+			sys3(NR_exit_group, 127, 0, 0); /* not started: killed, or brig gone */
+		sys3(NR_close, wait, 0, 0);
+		/* "X": released. Then only an errno, or the close on exec, follows;
+		 * a process that dies before this byte never ran its program. */
+		c = 'X';
+		sys3(NR_write, fd, (long)&c, 1);
+	}
+	/* If a filter refuses fcntl, close FD instead: exec errors then go unreported. */
+	if (sys3(NR_fcntl, fd, F_SETFD, FD_CLOEXEC) < 0)
+		sys3(NR_close, fd, 0, 0), fd = -1;
 	if (*p == ',') {
 		/* exit signal 0: with CLONE_PARENT the child takes ours (SIGCHLD) */
 		long pid = sys3(NR_clone, CLONE_PARENT, 0, 0);

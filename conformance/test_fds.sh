@@ -1,0 +1,98 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# File descriptors: the process gets stdio and nothing else of the runtime
+# (runtime-linux.md#file-descriptors), --preserve-fds N passes fds 3..3+N-1,
+# and systemd socket activation (LISTEN_FDS) is passed on like runc does.
+. "$(dirname "$0")/lib.sh"
+conf_init
+
+echo secret-7 >"$CONF_TMP/secret7"
+echo secret-8 >"$CONF_TMP/secret8"
+echo three >"$CONF_TMP/fd3"
+echo four >"$CONF_TMP/fd4"
+echo five >"$CONF_TMP/fd5"
+
+# run_fds BUNDLE [RUN-OPTIONS...]: brig run with fds 5..9 of the runtime open
+# (files, a pipe, a directory) and a log file.
+run_fds() {
+	local bnd=$1
+	shift
+	new_id ID
+	LAST_CMD="brig --log F run --bundle $bnd $* $ID (fds 5-9 open)"
+	OUT=$(timeout 30 "$BRIG" --root "$CONF_ROOT" --log "$CONF_TMP/brig.log" run --bundle "$bnd" "$@" "$ID" \
+		</dev/null 2>"$CONF_TMP/err" 5<"$CONF_TMP/secret7" 6>>"$CONF_TMP/secret8" 7< <(sleep 30) \
+		8<"$CONF_TMP" 9<"$BRIG")
+	RC=$? ERR=$(cat "$CONF_TMP/err")
+}
+
+new_bundle B
+set_args "$B" /bin/probe fds
+run_fds "$B"
+check_succeeds "[runtime-linux.md#file-descriptors] a container run with extra fds open runs"
+check_eq "[runtime-linux.md#file-descriptors] the process has only stdio: no fd of the runtime leaks" "" "$(kv fds)"
+
+# The same through create and start, each with fds of its own.
+new_id ID
+"$BRIG" --root "$CONF_ROOT" --log "$CONF_TMP/brig.log" create --bundle "$B" "$ID" </dev/null \
+	>"$CONF_TMP/$ID.out" 2>"$CONF_TMP/$ID.err" 5<"$CONF_TMP/secret7" 8<"$CONF_TMP" 9<"$BRIG"
+RC=$? ERR=$(cat "$CONF_TMP/$ID.err") LAST_CMD="brig create (fds 5, 8, 9 open)"
+PID=$(state_field "$ID" pid)
+held=$(ls -l "/proc/$PID/fd" 2>/dev/null | grep -E "secret7|$CONF_TMP\$|$(basename "$BRIG")\$")
+check_eq "[brig] the created init holds no fd of the create process" "" "$held"
+"$BRIG" --root "$CONF_ROOT" start "$ID" </dev/null >/dev/null 2>"$CONF_TMP/start.err" 6>>"$CONF_TMP/secret8"
+wait_for 5 status_is "$ID" stopped
+OUT=$(cat "$CONF_TMP/$ID.out")
+check_eq "[runtime-linux.md#file-descriptors] create then start: no fd of either leaks" "" "$(kv fds)"
+brig delete "$ID"
+
+# --preserve-fds.
+new_bundle B
+set_args "$B" /bin/probe fds + readfd 3 + readfd 4
+new_id ID
+LAST_CMD="brig run --preserve-fds 2 (fds 3, 4, 5 open)"
+OUT=$(timeout 30 "$BRIG" --root "$CONF_ROOT" run --preserve-fds 2 --bundle "$B" "$ID" </dev/null \
+	2>"$CONF_TMP/err" 3<"$CONF_TMP/fd3" 4<"$CONF_TMP/fd4" 5<"$CONF_TMP/fd5")
+RC=$? ERR=$(cat "$CONF_TMP/err")
+check_succeeds "[runc] run --preserve-fds 2 works"
+check_eq "[runc] --preserve-fds 2 passes fds 3 and 4 and no other" 3,4 "$(kv fds)"
+check_eq "[runc] ... fd 3 is the runtime's fd 3" three "$(kv fd.3.content)"
+check_eq "[runc] ... fd 4 is the runtime's fd 4" four "$(kv fd.4.content)"
+
+set_args "$B" /bin/probe fds + readfd 3
+new_id ID
+LAST_CMD="brig create --preserve-fds 1; brig start"
+"$BRIG" --root "$CONF_ROOT" create --preserve-fds 1 --bundle "$B" "$ID" </dev/null \
+	>"$CONF_TMP/$ID.out" 2>"$CONF_TMP/$ID.err" 3<"$CONF_TMP/fd3" 4<"$CONF_TMP/fd4"
+RC=$? ERR=$(cat "$CONF_TMP/$ID.err")
+brig start "$ID"
+wait_for 5 status_is "$ID" stopped
+OUT=$(cat "$CONF_TMP/$ID.out")
+check_eq "[runc] create --preserve-fds 1: the process gets create's fd 3" "3 three" "$(kv fds) $(kv fd.3.content)"
+brig delete "$ID"
+
+# LISTEN_FDS: honoured only when LISTEN_PID is the runtime's own pid.
+new_bundle B
+set_args "$B" /bin/probe fds + env + readfd 3
+# brig runs directly under the bash that sets LISTEN_PID=$$ and execs it
+# (a timeout(1) in between would be the pid LISTEN_PID names).
+new_id ID
+LAST_CMD="LISTEN_FDS=2 LISTEN_PID=<brig> brig run"
+OUT=$(env -u LISTEN_FDNAMES bash -c 'export LISTEN_FDS=2 LISTEN_PID=$$; exec "$@"' sh \
+	"$BRIG" --root "$CONF_ROOT" run --bundle "$B" "$ID" </dev/null 2>"$CONF_TMP/err" \
+	3<"$CONF_TMP/fd3" 4<"$CONF_TMP/fd4" 5<"$CONF_TMP/fd5")
+RC=$? ERR=$(cat "$CONF_TMP/err")
+check_succeeds "[runc] LISTEN_FDS=2 with LISTEN_PID of the runtime: the container runs"
+check_eq "[runc] ... fds 3 and 4 are passed" 3,4 "$(kv fds)"
+check_eq "[runc] ... the process gets LISTEN_FDS=2" 2 "$(kv LISTEN_FDS)"
+check_eq "[runc] ... and LISTEN_PID=1 (itself)" 1 "$(kv LISTEN_PID)"
+check_eq "[runc] ... fd 3 is the runtime's fd 3" three "$(kv fd.3.content)"
+
+new_id ID
+LAST_CMD="LISTEN_FDS=2 LISTEN_PID=1 brig run"
+OUT=$(LISTEN_FDS=2 LISTEN_PID=1 timeout 30 "$BRIG" --root "$CONF_ROOT" run --bundle "$B" "$ID" </dev/null \
+	2>"$CONF_TMP/err" 3<"$CONF_TMP/fd3" 4<"$CONF_TMP/fd4")
+RC=$? ERR=$(cat "$CONF_TMP/err")
+check_eq "[runc] LISTEN_FDS for another pid is ignored: no fd passed" "" "$(kv fds)"
+check_eq "[runc] ... and no LISTEN_FDS in the process's env" "" "$(kv LISTEN_FDS)"
+
+conf_finish

@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# Security properties runc learned the hard way: the container's /proc/1/exe
+# is never brig's binary (CVE-2019-5736), no host fd or cwd reaches the
+# container (CVE-2024-21626), and mount destinations cannot escape the rootfs
+# through symlinks (CVE-2021-30465 and friends).
+. "$(dirname "$0")/lib.sh"
+conf_init
+
+BRIG_INO=$(stat -L -c %d:%i "$BRIG")
+
+# ---- /proc/self/exe ----------------------------------------------------------
+
+new_bundle B
+PROBE_INO=$(stat -c %d:%i "$B/rootfs/bin/probe")
+set_args "$B" /bin/probe exe + exe-scan "$BRIG_INO"
+brig_run "$B"
+check_eq "[brig] after exec, /proc/self/exe is the program" /bin/probe "$(kv exe)"
+check_eq "[brig] after exec, the container's /proc/1/exe is the program" "$PROBE_INO" "$(kv pid1.ino)"
+check_ne "[brig] the container's /proc/1/exe is not the host's brig binary" "$BRIG_INO" "$(kv pid1.ino)"
+check_eq "[brig] in its pid namespace the container sees no process running brig's binary" 0 "$(kv matches)"
+
+new_bundle B
+set_args "$B" /bin/probe signal-trap
+brig_create "$B"
+P=$PID
+check_ne "[brig] the created init (blocked before exec) is not running brig's binary" "$BRIG_INO" \
+	"$(stat -L -c %d:%i "/proc/$P/exe" 2>/dev/null)"
+brig delete --force "$ID"
+
+# A startContainer hook is a program of the container's rootfs that runs in
+# the container while the init waits to exec: it must not reach brig's binary
+# through /proc/1/exe.
+new_bundle B
+mount_out "$B"
+set_args "$B" /bin/probe exit 0
+cfg "$B" '.hooks.startContainer = [{path: "/bin/sh", args: ["sh", "-c", "/bin/probe exe + exe-scan \($ino) >/out/hook"]}]' \
+	--arg ino "$BRIG_INO"
+brig_create "$B"
+brig start "$ID"
+H=$(cat "$B/out/hook" 2>/dev/null)
+check_match "[brig] the startContainer hook ran" '^exe=/bin/probe$' "$H"
+check_ne "[brig] a startContainer hook (a program of the container) does not see brig's binary as /proc/1/exe" \
+	"$BRIG_INO" "$(kv pid1.ino "$H")"
+check_nomatch "[brig] ... nor can it open it for writing" '=writable$' "$(printf '%s\n' "$H" | grep '^match\.')"
+brig delete --force "$ID"
+
+# Sharing the host's pid namespace, the container can see `brig run` itself:
+# it must not be able to open brig's binary for writing through /proc.
+new_bundle B
+ns_del "$B" pid
+cfg "$B" '.process.capabilities = {bounding: ["CAP_DAC_OVERRIDE", "CAP_SYS_PTRACE", "CAP_KILL"],
+	effective: ["CAP_DAC_OVERRIDE", "CAP_SYS_PTRACE", "CAP_KILL"], permitted: ["CAP_DAC_OVERRIDE", "CAP_SYS_PTRACE", "CAP_KILL"]}'
+set_args "$B" /bin/probe exe-scan "$BRIG_INO"
+brig_run "$B"
+check_succeeds "[brig] a container in the host's pid namespace runs"
+check_nomatch "[brig] no process whose exe is brig's binary can be opened for writing from the container" \
+	'=writable$' "$(printf '%s\n' "$OUT" | grep '^match\.')"
+check_match "[brig] ... (the scan saw the host's processes)" '^[1-9][0-9]*$' "$(kv seen)"
+check_eq "[brig] brig's binary is unchanged" "$BRIG_INO" "$(stat -L -c %d:%i "$BRIG")"
+
+# ---- host cwd and fds ----------------------------------------------------------
+
+mkdir -p "$CONF_TMP/host-cwd"
+new_bundle B
+set_args "$B" /bin/probe cwd + fds
+new_id ID
+LAST_CMD="(cd host-cwd; brig run)"
+OUT=$(cd "$CONF_TMP/host-cwd" && timeout 30 "$BRIG" --root "$CONF_ROOT" run --bundle "$B" "$ID" </dev/null 2>"$CONF_TMP/err")
+RC=$? ERR=$(cat "$CONF_TMP/err")
+check_eq "[brig] the runtime's cwd does not leak: the process's cwd is process.cwd" / "$(kv cwd.link)"
+check_eq "[brig] the process's root is the container's /" / "$(kv root.link)"
+check_eq "[brig] no fd of the runtime leaks" "" "$(kv fds)"
+
+# process.cwd through /proc/self/fd/N must not reach a directory outside the
+# rootfs through an fd brig left open (CVE-2024-21626).
+leaked=
+for n in 3 4 5 6 7 8 9 10 11 12; do
+	new_bundle B
+	cfg "$B" '.process.cwd = $c' --arg c "/proc/self/fd/$n"
+	set_args "$B" /bin/probe cwd
+	brig_run "$B"
+	if [ "$RC" = 0 ] && [[ "$(kv cwd.link)" == *unreachable* || "$(kv cwd)" != /* ]]; then
+		leaked="$leaked fd$n:$(kv cwd.link)"
+	fi
+done
+check_eq "[brig] process.cwd /proc/self/fd/N never lands outside the rootfs" "" "$leaked"
+
+# ---- mount destinations that are symlinks out of the rootfs ------------------
+
+mkdir -p "$CONF_TMP/outside-abs" "$CONF_TMP/outside-rel"
+new_bundle B
+cfg "$B" '.root.readonly = false'
+ln -s "$CONF_TMP/outside-abs" "$B/rootfs/escape-abs"
+ln -s "../../../../../../../../../..$CONF_TMP/outside-rel" "$B/rootfs/escape-rel"
+add_mount "$B" /escape-abs/x tmpfs tmpfs
+add_mount "$B" /escape-rel/y tmpfs tmpfs
+set_args "$B" /bin/probe signal-trap
+brig_create "$B"
+check_eq "[config.md#mounts] a destination through an absolute symlink stays in the rootfs (host dir untouched)" "" \
+	"$(ls -A "$CONF_TMP/outside-abs")"
+check_eq "[config.md#mounts] a destination through a ../ symlink stays in the rootfs (host dir untouched)" "" \
+	"$(ls -A "$CONF_TMP/outside-rel")"
+check_eq "[brig] no mount appears on the host under the symlink targets" "" \
+	"$(conf_mounts_under "$CONF_TMP/outside-abs"; conf_mounts_under "$CONF_TMP/outside-rel")"
+brig delete --force "$ID"
+
+# A bind source is the host's, but a /dev device path with a symlink must not
+# create nodes outside the rootfs.
+new_bundle B
+mkdir -p "$CONF_TMP/outside-dev"
+ln -s "$CONF_TMP/outside-dev" "$B/rootfs/devlink"
+cfg "$B" '.root.readonly = false | .linux.devices = [{path: "/devlink/conf-null", type: "c", major: 1, minor: 3}]'
+brig_create "$B"
+check_eq "[config-linux.md#devices] a device path through a symlink is created inside the rootfs, not on the host" "" \
+	"$(ls -A "$CONF_TMP/outside-dev")"
+brig delete --force "$ID"
+
+# ---- the container cannot reach the state dir --------------------------------
+
+new_bundle B
+set_args "$B" /bin/probe @state stat "$CONF_ROOT" + @bundle stat "$B/config.json"
+brig_run "$B"
+check_eq "[brig] brig's state directory is out of the container's reach" missing "$(kv state.type)"
+check_eq "[brig] the bundle's config.json is out of the container's reach" missing "$(kv bundle.type)"
+
+conf_finish
