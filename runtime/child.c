@@ -291,15 +291,15 @@ static const struct step create_steps[] = {
     {"mount label", ignore_mount_label},
     {"set process attributes", process_set_attrs}, /* rlimits need root */
     {"set HOME", set_home},
-    {"change directory", change_dir},	  /* getcwd before a filter may refuse it */
-    {"set exec labels", set_exec_labels}, /* before no_new_privs */
+    {"change directory", change_dir},	    /* getcwd before a filter may refuse it */
+    {"find executable", process_find_exec}, /* stat and faccessat2 too */
+    {"set exec labels", set_exec_labels},   /* before no_new_privs */
     {"drop bounding capabilities", process_drop_bounding}, /* needs CAP_SETPCAP */
     {"load seccomp filter", load_seccomp_early},	   /* needs CAP_SYS_ADMIN */
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
     {"check cwd as the user", check_cwd_as_user},
     {"set no_new_privs", no_new_privs},
-    {"find executable", process_find_exec},
     {"set cpu affinity", process_set_final_affinity},
     {"load seccomp filter", load_seccomp_late}, /* the last step that can still fail create */
     {"report ready", report_ready},
@@ -398,6 +398,7 @@ static const struct step exec_steps[] = {
     {"set process attributes", process_set_exec_attrs},
     {"set HOME", set_home},
     {"change directory", change_dir},
+    {"find executable", process_find_exec},
     {"set exec labels", set_exec_labels},
     {"drop bounding capabilities", process_drop_bounding},
     {"load seccomp filter", load_seccomp_early},
@@ -405,7 +406,6 @@ static const struct step exec_steps[] = {
     {"set capabilities", process_set_caps},
     {"check cwd as the user", check_cwd_as_user},
     {"set no_new_privs", no_new_privs},
-    {"find executable", process_find_exec},
     {"set cpu affinity", process_set_final_affinity},
     {"load seccomp filter", load_seccomp_late},
     {"exec", exec_now},
