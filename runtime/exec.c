@@ -78,7 +78,11 @@ static int prepare_fds(struct child_ctx *c, int keep, struct brig_error *err)
 	for (int fd = 3; fd < first; fd++)
 		if (fd_set_cloexec(fd, false) < 0 && errno != EBADF)
 			return err_sys(err, "pass fd %d", fd);
-	if (syscall(SYS_close_range, first, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) < 0)
+	/* Belt and braces: the child closed every fd it did not plan to keep
+	 * when it started, and opens its own close-on-exec. A seccomp filter
+	 * may refuse close_range (runtime-tools' default profile does). */
+	if (syscall(SYS_close_range, first, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) < 0 &&
+	    errno != EPERM && errno != ENOSYS)
 		return err_sys(err, "close_range");
 	if (keep >= 0 && fd_set_cloexec(keep, false) < 0)
 		return err_sys(err, "keep start connection");
