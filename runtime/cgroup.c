@@ -14,6 +14,15 @@ static void log_warnings(char **w)
 		log_warn("cgroup: %s", w[i]);
 }
 
+/* Whether linux.resources holds anything but devices rules (which the
+ * runtime's own /dev setup already limits to what the config lists). */
+static bool resources_requested(const struct spec_resources *r)
+{
+	return r->present && (r->has_memory || r->has_cpu || r->pids_limit.set || r->has_blkio ||
+			      r->n_hugepage_limits || r->net_class_id.set || r->n_net_priorities ||
+			      r->n_rdma || r->n_unified);
+}
+
 /* Whether resources asks for anything a cgroup must enforce. */
 static bool wants_limits(const struct cgroups_plan *p)
 {
@@ -49,8 +58,16 @@ int cgroup_setup(const struct spec *s, const char *id, bool systemd, struct ctr_
 {
 	struct cgroups_plan plan = {0};
 	int r = -1;
-	if (cgroups_host_detect(&cg->host, err) < 0 ||
-	    cgroups_path_resolve(&cg->host, s->linux.cgroups_path, id, systemd, &cg->cg, err) < 0 ||
+	if (cgroups_host_detect(&cg->host, err) < 0) {
+		/* A pure cgroup v1 host is not a goal: without limits to enforce,
+		 * run without a cgroup of brig's rather than refuse. */
+		if (!resources_requested(&s->linux.resources)) {
+			log_warn("no cgroup for %s: %s", id, err->msg);
+			return 0;
+		}
+		return err_wrap(err, "cgroup");
+	}
+	if (cgroups_path_resolve(&cg->host, s->linux.cgroups_path, id, systemd, &cg->cg, err) < 0 ||
 	    cgroups_plan(&s->linux.resources, &cg->host, false, &plan, err) < 0)
 		goto out;
 	log_warnings(plan.warnings);
