@@ -184,6 +184,8 @@ static int plan_child(const struct spec *s, const struct create_opts *o, const c
 	p->no_pivot = o->no_pivot;
 	p->no_new_keyring = o->no_new_keyring;
 	p->preserve_fds = o->preserve_fds;
+	if (l->intel_rdt.present) /* features.md advertises intelRdt: disabled */
+		return err_set(err, ENOTSUP, "linux.intelRdt: Intel RDT is not supported by brig");
 	/* Without a mount namespace the container shares the runtime's, as the
 	 * spec asks; its mounts then live under a bind of the rootfs. */
 	p->host_mounts = !l->namespaces[SPEC_NS_MOUNT].present;

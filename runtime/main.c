@@ -34,6 +34,7 @@ static const struct verb verbs[] = {
      "       [--cap CAP]... [--no-new-privs] [--apparmor PROFILE] [--process-label LABEL]\n"
      "       [--preserve-fds N] [--ignore-paused] ID [COMMAND [ARGS...]]",
      verb_exec},
+    {"features", "what this brig implements, as runtime-spec JSON", "features", verb_features},
     {"pause", "freeze every process of a container", "pause ID", verb_pause},
     {"resume", "thaw a paused container", "resume ID", verb_resume},
     {"ps", "list a container's processes", "ps [--format|-f table|json] ID [PS-ARGS...]", verb_ps},

@@ -191,6 +191,7 @@ int check_policy_enforce(const char *policy_path, const struct spec *s, struct b
 bool lsm_apparmor_enabled(void);
 bool lsm_selinux_enabled(void);
 int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err);
+int verb_features(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
 int verb_pause(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
 int verb_resume(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
 int verb_ps(const struct global_opts *g, int argc, char **argv, struct brig_error *err);

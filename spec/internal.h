@@ -137,3 +137,8 @@ int parse_idmap(struct pctx *c, json_t *v, void *out /* struct spec_idmap */);
 void kv_free(struct spec_kv *kv, size_t n);
 const char *rlimit_name(int resource);
 const char *ns_article(enum spec_ns_type t); /* "a" or "an", for messages */
+
+/* The recognized names behind spec_names() (features.c). */
+size_t mountopt_names(const char **out, size_t cap);
+size_t seccomp_names(enum spec_name_list which, const char **out, size_t cap);
+size_t mpol_names(enum spec_name_list which, const char **out, size_t cap);

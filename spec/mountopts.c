@@ -2,7 +2,7 @@
 /* mounts[].options: the runtime-spec config.md "Linux mount options" table with
  * runc's semantics (libcontainer/specconv parseMountOptions). Unknown options
  * are filesystem data, passed on to mount(2) in order. */
-#include "spec/spec.h"
+#include "spec/internal.h"
 
 #include <sys/mount.h>
 
@@ -224,4 +224,12 @@ void spec_mount_opts_free(struct spec_mount_opts *o)
 		return;
 	free(o->data);
 	o->data = NULL;
+}
+
+size_t mountopt_names(const char **out, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(mount_opts) && n < cap; i++)
+		out[n++] = mount_opts[i].name;
+	return n;
 }

@@ -388,3 +388,14 @@ void linux_clear(struct spec_linux *l)
 	strv_free(l->intel_rdt.schemata);
 	memset(l, 0, sizeof(*l));
 }
+
+size_t mpol_names(enum spec_name_list which, const char **out, size_t cap)
+{
+	const struct name_value *t = which == SPEC_NAMES_MPOL_MODES ? mpol_modes : mpol_flags;
+	size_t nt =
+	    which == SPEC_NAMES_MPOL_MODES ? ARRAY_SIZE(mpol_modes) : ARRAY_SIZE(mpol_flags);
+	size_t n = 0;
+	for (size_t i = 0; i < nt && n < cap; i++)
+		out[n++] = t[i].name;
+	return n;
+}

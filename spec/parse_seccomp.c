@@ -171,3 +171,20 @@ void seccomp_clear(struct spec_seccomp *s)
 	free(s->syscalls);
 	memset(s, 0, sizeof(*s));
 }
+
+size_t seccomp_names(enum spec_name_list which, const char **out, size_t cap)
+{
+	size_t n = 0;
+	const struct name_value *nv = which == SPEC_NAMES_SECCOMP_ACTIONS ? actions : ops;
+	size_t nnv = which == SPEC_NAMES_SECCOMP_ACTIONS ? ARRAY_SIZE(actions) : ARRAY_SIZE(ops);
+	const char *const *l = which == SPEC_NAMES_SECCOMP_ARCHS ? architectures : filter_flags;
+	size_t nl = which == SPEC_NAMES_SECCOMP_ARCHS ? ARRAY_SIZE(architectures)
+						      : ARRAY_SIZE(filter_flags);
+	if (which == SPEC_NAMES_SECCOMP_ACTIONS || which == SPEC_NAMES_SECCOMP_OPS)
+		for (size_t i = 0; i < nnv && n < cap; i++)
+			out[n++] = nv[i].name;
+	else
+		for (size_t i = 0; i < nl && n < cap; i++)
+			out[n++] = l[i];
+	return n;
+}

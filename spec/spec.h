@@ -561,6 +561,35 @@ struct spec_stats {
 /* One event line: type "stats" (with data) or "oom" (without). */
 char *spec_event_format(const char *type, const char *id, const struct spec_stats *data);
 
+/* ---- `features` (runtime-spec features.md, features-linux.md) ---- */
+
+/* The names the parser recognizes, for `features` and the test that checks
+ * `features` against the code. */
+enum spec_name_list {
+	SPEC_NAMES_MOUNT_OPTIONS,
+	SPEC_NAMES_SECCOMP_ACTIONS,
+	SPEC_NAMES_SECCOMP_OPS,
+	SPEC_NAMES_SECCOMP_ARCHS,
+	SPEC_NAMES_SECCOMP_FLAGS,
+	SPEC_NAMES_MPOL_MODES,
+	SPEC_NAMES_MPOL_FLAGS,
+	SPEC_NAMES_NAMESPACES,
+	SPEC_NAMES_HOOKS,
+	SPEC_NAMES_CAPABILITIES,
+};
+/* Fills out[0..cap) and returns how many there are. */
+size_t spec_names(enum spec_name_list which, const char **out, size_t cap);
+
+/* What only the running host and the other modules know. */
+struct spec_features_host {
+	bool seccomp;			     /* the runtime compiles and loads filters */
+	const char *const *seccomp_supported; /* flags this kernel takes, NULL-terminated */
+	bool apparmor, selinux;
+	bool cgroup_v1, cgroup_v2, systemd, systemd_user, rdma;
+	bool idmap, net_devices, intel_rdt;
+};
+char *spec_features_format(const struct spec_features_host *h);
+
 /* ---- `brig spec`: the default config.json ---- */
 
 struct spec_default_opts {
