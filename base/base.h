@@ -146,6 +146,9 @@ int write_file_atomic(int dirfd, const char *name, const char *data, size_t len,
 int mkdir_p(const char *path, mode_t mode, struct brig_error *err);
 /* Recursively removes dirfd/name (not following symlinks, staying on one fs). */
 int rm_rf_at(int dirfd, const char *name, struct brig_error *err);
+/* Lexically cleans a path into an absolute one, like Go's filepath.Clean of
+ * "/" + path: no "." or empty components, ".." removes the one before it. */
+char *path_clean(const char *path);
 /* Joins two path parts with exactly one '/' between them. */
 char *path_join(const char *a, const char *b);
 /* Sets or clears FD_CLOEXEC. */

@@ -288,3 +288,29 @@ int parse_int64(const char *s, int64_t min, int64_t max, int64_t *ret)
 	*ret = v;
 	return 0;
 }
+
+/* Lexically cleans an absolute path, like Go's filepath.Clean: no "." or
+ * empty components, ".." removes the one before it. */
+char *path_clean(const char *path)
+{
+	char *out = xmalloc(strlen(path) + 2);
+	size_t len = 0;
+
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			while (len > 0 && out[--len] != '/')
+				;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			out[len++] = '/';
+			memcpy(out + len, p, n);
+			len += n;
+		}
+		p += n;
+		p += strspn(p, "/");
+	}
+	if (len == 0)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}

@@ -12,48 +12,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-/* Keeps the v1 controller names (and name=...) of a superblock option list. */
-static char *v1_options(const char *super)
-{
-	_cleanup_free_ char *copy = xstrdup(super);
-	char *out = xcalloc(1, strlen(super) + 8);
-	char *save = NULL;
-	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-		if (!strcmp(o, "rw") || !strcmp(o, "ro") ||
-		    (strchr(o, '=') && strncmp(o, "name=", 5)))
-			continue;
-		if (!strcmp(o, "clone_children") || !strcmp(o, "noprefix") || !strcmp(o, "xattr") ||
-		    !strcmp(o, "cpuset_v2_mode"))
-			continue;
-		if (*out)
-			strcat(out, ",");
-		else if (!strncmp(o, "name=", 5))
-			strcat(out, "none,");
-		strcat(out, o);
-	}
-	return out;
-}
-
-/* The path of this process's cgroup in the hierarchy whose options are
- * `opts` (NULL: cgroup2), from /proc/self/cgroup. */
-static char *own_path(const char *cgroup_file, const char *opts)
-{
-	_cleanup_free_ char *copy = xstrdup(cgroup_file);
-	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(line, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		const char *ctrl = c1 + 1;
-		if (!opts ? *ctrl == '\0' : strstr(opts, ctrl) && *ctrl)
-			return xstrdup(c2 + 1);
-	}
-	return xstrdup("/");
-}
-
-static void add_hier(struct child_plan *p, const char *mnt, const char *opts, const char *cg)
+static void add_hier(struct child_plan *p, const char *mnt, const char *opts, const char *own)
 {
 	p->cgroups = xrealloc(p->cgroups, (p->n_cgroups + 1) * sizeof(*p->cgroups));
 	struct cgroup_hier *h = &p->cgroups[p->n_cgroups++];
@@ -61,30 +20,33 @@ static void add_hier(struct child_plan *p, const char *mnt, const char *opts, co
 	h->mountpoint = xstrdup(mnt);
 	h->name = xstrdup(base ? base + 1 : mnt);
 	h->options = opts ? xstrdup(opts) : NULL;
-	h->own_path = own_path(cg, opts);
+	h->own_path = xstrdup(own);
 }
 
-int plan_cgroup_mounts(struct child_plan *p, struct brig_error *err)
+/* The container's cgroup in the v1 hierarchy of `controllers`, if it has one. */
+static const char *v1_path(const struct ctr_cgroup *cg, const char *controllers)
 {
-	_cleanup_free_ char *info = NULL, *cg = NULL;
-	if (read_file_at(AT_FDCWD, "/proc/self/mountinfo", &info, NULL, err) < 0 ||
-	    read_file_at(AT_FDCWD, "/proc/self/cgroup", &cg, NULL, err) < 0)
-		return -1;
-	char *save = NULL;
-	for (char *line = strtok_r(info, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char mnt[4096], fstype[64], super[1024];
-		char *sep = strstr(line, " - ");
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1 ||
-		    sscanf(sep + 3, "%63s %*s %1023s", fstype, super) != 2)
-			continue;
-		if (!strcmp(fstype, "cgroup2")) {
-			if (!strcmp(mnt, "/sys/fs/cgroup"))
-				p->cgroup_unified = true;
-			add_hier(p, mnt, NULL, cg);
-		} else if (!strcmp(fstype, "cgroup")) {
-			_cleanup_free_ char *o = v1_options(super);
-			add_hier(p, mnt, o, cg);
-		}
+	for (size_t k = 0; cg->active && k < cg->cg.n_v1; k++)
+		if (!strcmp(cg->cg.v1[k].hierarchy, controllers))
+			return cg->cg.v1[k].path;
+	return NULL;
+}
+
+int plan_cgroup_mounts(struct child_plan *p, const struct ctr_cgroup *cg, struct brig_error *err)
+{
+	const struct cgroups_host *h = &cg->host;
+	if (!h->v2_mount)
+		return err_set(err, ENOENT, "a cgroup mount needs the host's cgroup2 hierarchy");
+	p->cgroup_unified = h->layout == CGROUPS_UNIFIED;
+	add_hier(p, h->v2_mount, NULL, cg->active ? cg->cg.v2.path : h->v2_own);
+	for (size_t i = 0; i < h->n_v1; i++) {
+		const struct cgroups_v1_hierarchy *v = &h->v1[i];
+		/* a named hierarchy without controllers mounts as "none,name=X" */
+		_cleanup_free_ char *opts = !strncmp(v->controllers, "name=", 5)
+						? xasprintf("none,%s", v->controllers)
+						: xstrdup(v->controllers);
+		const char *own = v1_path(cg, v->controllers);
+		add_hier(p, v->mount, opts, own ? own : v->own);
 	}
 	return 0;
 }
@@ -163,30 +125,4 @@ int mounts_cgroup(struct child_ctx *c, const struct mount_plan *p, int target,
 	if ((flags & MS_RDONLY) && mount_setattr_fd(dir, MOUNT_ATTR_RDONLY, 0, false, err) < 0)
 		return err_wrap(err, "make cgroup tmpfs read-only");
 	return 0;
-}
-
-/* The container's own cgroup in each hierarchy, once it exists: what a bind
- * mount (no cgroup namespace) shows at /sys/fs/cgroup. */
-void cgmount_use_cgroup(struct child_plan *p, const struct ctr_cgroup *cg)
-{
-	for (size_t i = 0; cg->active && i < p->n_cgroups; i++) {
-		struct cgroup_hier *h = &p->cgroups[i];
-		const char *path = NULL;
-		if (!h->options) {
-			path = cg->cg.v2.path;
-		} else {
-			for (size_t j = 0; j < cg->host.n_v1 && !path; j++) {
-				if (strcmp(cg->host.v1[j].mount, h->mountpoint))
-					continue;
-				for (size_t k = 0; k < cg->cg.n_v1; k++)
-					if (!strcmp(cg->cg.v1[k].hierarchy,
-						    cg->host.v1[j].controllers))
-						path = cg->cg.v1[k].path;
-			}
-		}
-		if (path) {
-			free(h->own_path);
-			h->own_path = xstrdup(path);
-		}
-	}
 }

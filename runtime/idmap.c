@@ -13,19 +13,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
-static int write_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
-		     struct brig_error *err)
-{
-	_cleanup_free_ char *buf = xcalloc(n + 1, 40);
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)sprintf(buf + len, "%u %u %u\n", m[i].container_id, m[i].host_id,
-				       m[i].size);
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
-	return write_file_at(AT_FDCWD, path, buf, len, 0, err);
-}
-
 /* A user namespace with the given maps, held by an fd: a child parked in it
  * while the maps are written, then killed. */
 static int make_userns(const struct spec_idmap *u, size_t nu, const struct spec_idmap *g, size_t ng,
@@ -47,8 +34,8 @@ static int make_userns(const struct spec_idmap *u, size_t nu, const struct spec_
 	int fd = -1;
 	if (pid < 0)
 		err_sys(err, "clone a user namespace for an idmapped mount");
-	else if (write_map(pid, "uid_map", u, nu, err) == 0 &&
-		 write_map(pid, "gid_map", g, ng, err) == 0) {
+	else if (write_id_map(pid, "uid_map", u, nu, err) == 0 &&
+		 write_id_map(pid, "gid_map", g, ng, err) == 0) {
 		char path[64];
 		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
 		fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -62,8 +62,8 @@ int lifecycle_connect_console(const char *path, struct brig_error *err)
 	return steal_fd(&fd);
 }
 
-static int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
-			struct brig_error *err)
+int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
+		 struct brig_error *err)
 {
 	_cleanup_free_ char *buf = xcalloc(n + 1, 40);
 	size_t len = 0;
@@ -204,9 +204,6 @@ static int plan_child(const struct spec *s, const struct create_opts *o, const c
 		p->slow_path = true;
 	if (plan_mounts(s, p, err) < 0 || plan_seccomp(s, o->state_root, p, err) < 0)
 		return -1;
-	for (size_t i = 0; i < p->n_mounts; i++)
-		if (p->mounts[i].kind == MOUNT_CGROUP)
-			return plan_cgroup_mounts(p, err);
 	return 0;
 }
 
@@ -399,12 +396,14 @@ static int plan_cgroup(struct creation *cr, const struct spec *s, struct brig_er
 		return -1;
 	p->cgroup = &cr->cg;
 	p->cgroup_fd = cgroup_v2_fd(&cr->cg);
-	cgmount_use_cgroup(p, &cr->cg);
 	p->cgroup_sync = cr->cg.active && cr->cg.cg.n_v1 > 0;
 	if (p->cgroup_sync && (p->clone_flags & CLONE_NEWCGROUP)) {
 		p->clone_flags &= ~CLONE_NEWCGROUP;
 		p->unshare_cgroupns = true;
 	}
+	for (size_t i = 0; i < p->n_mounts; i++)
+		if (p->mounts[i].kind == MOUNT_CGROUP)
+			return plan_cgroup_mounts(p, &cr->cg, err);
 	return 0;
 }
 

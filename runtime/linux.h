@@ -112,15 +112,17 @@ int plan_seccomp(const struct spec *s, const char *state_root, struct child_plan
  * be granted; runtime-spec: warn, and do not fail for them. */
 void caps_plan(const struct spec_capabilities *want, struct spec_capabilities *ret);
 void plan_free_mounts(struct child_plan *p);
+/* Writes /proc/PID/{uid,gid}_map (lifecycle.c). */
+int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
+		 struct brig_error *err);
 /* Prepares the detached idmapped trees (idmap.c); the child attaches them. */
 int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
 int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err);
 /* Copies what orig_dir holds into new_dir (copyup.c). */
 int mount_copy_up(int orig_dir, int new_dir, struct brig_error *err);
-/* Reads the host's cgroup hierarchies from /proc/self/mountinfo and cgroup. */
-int plan_cgroup_mounts(struct child_plan *p, struct brig_error *err);
-/* Points them at the container's cgroup once it exists. */
-void cgmount_use_cgroup(struct child_plan *p, const struct ctr_cgroup *cg);
+/* The host's cgroup hierarchies, as the container's cgroup mounts show them:
+ * each at the container's own cgroup (cgmount.c). */
+int plan_cgroup_mounts(struct child_plan *p, const struct ctr_cgroup *cg, struct brig_error *err);
 
 /* clone3 like fork: a pidfd when ret_pidfd, straight into a cgroup when
  * cgroup_fd >= 0. */

@@ -19,36 +19,6 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
-/* Lexically cleans an absolute container path: no ".", "..", or repeated '/'. */
-static char *clean_dest(const char *in)
-{
-	char *out = xmalloc(strlen(in) + 2);
-	size_t o = 0;
-	out[o++] = '/';
-	for (const char *p = in; *p;) {
-		while (*p == '/')
-			p++;
-		const char *e = strchrnul(p, '/');
-		size_t n = (size_t)(e - p);
-		if (n == 0 || (n == 1 && p[0] == '.')) {
-			/* skip */
-		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (o > 1 && out[o - 1] != '/')
-				o--;
-			if (o > 1)
-				o--;
-		} else {
-			if (o > 1)
-				out[o++] = '/';
-			memcpy(out + o, p, n);
-			o += n;
-		}
-		p = e;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 /* What may be mounted over parts of /proc (lxcfs's files), as runc allows: a
  * mount elsewhere under /proc could hide the files brig and LSMs rely on. */
 static bool proc_dest_allowed(const char *dest, const char *type)
@@ -75,7 +45,7 @@ static int plan_one(const struct spec *s, size_t i, struct mount_plan *p, struct
 	const struct spec_mount *m = &s->mounts[i];
 	p->m = m;
 	p->tree_fd = -1;
-	p->dest = clean_dest(m->destination);
+	p->dest = path_clean(m->destination);
 	if (spec_mount_opts_parse(m->options, &p->opts, err) < 0)
 		return -1;
 	const char *type = m->type;

@@ -115,24 +115,7 @@ static char *bind_source(const struct spec *s, const char *src)
 {
 	_cleanup_free_ char *abs =
 	    src[0] == '/' || !s->bundle ? xstrdup(src) : path_join(s->bundle, src);
-	char *out = xmalloc(strlen(abs) + 2);
-	size_t len = 0;
-	for (const char *p = abs; *p;) {
-		size_t n = strcspn(p, "/");
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (len > 0 && out[--len] != '/')
-				;
-		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
-			out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p += n;
-		p += strspn(p, "/");
-	}
-	if (len == 0)
-		out[len++] = '/';
-	out[len] = '\0';
+	char *out = path_clean(abs);
 	if (strncmp(out, "/var/run/", 9) == 0 || strcmp(out, "/var/run") == 0)
 		memmove(out, out + 4, strlen(out + 4) + 1); /* /var/run is /run */
 	return out;

@@ -133,32 +133,6 @@ static int parse_config(struct pctx *c, json_t *root, struct spec *s)
 	return 0;
 }
 
-/* Lexically cleans an absolute path, like Go's filepath.Clean: no "." or
- * empty components, ".." removes the one before it. */
-static char *path_clean(const char *path)
-{
-	char *out = xmalloc(strlen(path) + 2);
-	size_t len = 0;
-
-	for (const char *p = path; *p;) {
-		size_t n = strcspn(p, "/");
-		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			while (len > 0 && out[--len] != '/')
-				;
-		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
-			out[len++] = '/';
-			memcpy(out + len, p, n);
-			len += n;
-		}
-		p += n;
-		p += strspn(p, "/");
-	}
-	if (len == 0)
-		out[len++] = '/';
-	out[len] = '\0';
-	return out;
-}
-
 static char *absolute_path(const char *path, struct brig_error *err)
 {
 	if (path[0] == '/')
