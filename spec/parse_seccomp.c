@@ -118,11 +118,8 @@ static int parse_syscall(struct pctx *c, json_t *v, void *out)
 	    get_errno_ret(c, v, "errnoRet", s->action, &s->errno_ret) < 0 ||
 	    get_array(c, v, "args", OPT, sizeof(*s->args), parse_arg, &s->args, &s->n_args) < 0)
 		return -1;
-	/* as runc: init still write()s to the sync pipe after loading the
-	 * filter, before the agent has the listener fd, and would hang */
-	for (size_t i = 0; s->action == SPEC_SCMP_NOTIFY && s->names[i]; i++)
-		if (strcmp(s->names[i], "write") == 0)
-			return perr_at(c, "action", "SCMP_ACT_NOTIFY cannot be used for write");
+	/* NOTIFY on write or sendmsg is fine: brig hands the listener fd to
+	 * the agent before it makes any other syscall (runc refuses write). */
 	return 0;
 }
 
