@@ -11,7 +11,10 @@
 
 /* Controllers enabled when available even if the plan needs none of them: stats, the OOM
  * counter and later updates need their files (runc enables every controller it can). */
-static const char *const stats_controllers[] = {"cpu", "io", "memory", "pids", "hugetlb"};
+/* Enabled, best effort, in the cgroups brig creates: stats, and limits that a
+ * later `update` may set (docker update --cpuset-cpus) need them there. */
+static const char *const stats_controllers[] = {"cpu",	"cpuset",  "io",   "memory",
+						"pids", "hugetlb", "rdma", "misc"};
 
 static void sleep_ms(long ms)
 {

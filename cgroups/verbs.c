@@ -55,16 +55,13 @@ static int v1_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_m
 	}
 }
 
-int cgroups_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_ms,
-		   struct brig_error *err)
+/* The unified cgroup.freeze, waiting for cgroup.events; 1 when the kernel has no
+ * cgroup.freeze (before 5.2). */
+static int v2_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_ms,
+		     struct brig_error *err)
 {
-	if (cg->v2.fd < 0)
-		return err_set(err, ENOENT, "the container's cgroup is gone");
-	if (write_line_at(cg->v2.fd, "cgroup.freeze", frozen ? "1" : "0", err) < 0) {
-		if (err->errnum == ENOENT) /* before 5.2 */
-			return v1_freeze(cg, frozen, timeout_ms, err);
-		return -1;
-	}
+	if (write_line_at(cg->v2.fd, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
+		return err->errnum == ENOENT ? 1 : -1;
 	for (long end = now_ms() + timeout_ms;;) {
 		uint64_t v = 0;
 		int found = read_key_at(cg->v2.fd, "cgroup.events", "frozen", &v, err);
@@ -78,6 +75,23 @@ int cgroups_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_ms,
 				       frozen ? "frozen" : "thawed", timeout_ms);
 		wait_events(cg->v2.fd, left);
 	}
+}
+
+int cgroups_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_ms,
+		   struct brig_error *err)
+{
+	if (cg->v2.fd < 0)
+		return err_set(err, ENOENT, "the container's cgroup is gone");
+	/* On a hybrid host with a v1 freezer both are set: the unified one
+	 * freezes, and callers (docker, containerd, podman, as with runc) read
+	 * the v1 freezer.state. Thawing goes in the other order. */
+	bool v1 = v1_fd(cg, "freezer") >= 0;
+	int r = frozen ? v2_freeze(cg, true, timeout_ms, err) : 0;
+	if (r >= 0 && (v1 || r == 1) && v1_freeze(cg, frozen, timeout_ms, err) < 0)
+		return -1;
+	if (r >= 0 && !frozen)
+		r = v2_freeze(cg, false, timeout_ms, err);
+	return r < 0 ? -1 : 0;
 }
 
 int cgroups_is_frozen(const struct cgroups_cgroup *cg, bool *ret, struct brig_error *err)
@@ -173,9 +187,14 @@ int cgroups_kill_all(const struct cgroups_cgroup *cg, int sig, struct brig_error
 		return err_set(err, ENOENT, "the container's cgroup is gone");
 	if (sig != SIGKILL)
 		return signal_all(cg, sig, err);
-	/* cgroup.kill (5.14+) kills the whole subtree at once, forks in flight included */
-	if (write_line_at(cg->v2.fd, "cgroup.kill", "1", err) == 0)
+	/* cgroup.kill (5.14+) kills the whole subtree at once, forks in flight
+	 * included. Tasks a v1 freezer holds take SIGKILL only once thawed. */
+	if (write_line_at(cg->v2.fd, "cgroup.kill", "1", err) == 0) {
+		int fd = v1_fd(cg, "freezer");
+		if (fd >= 0)
+			write_line_at(fd, "freezer.state", "THAWED", &(struct brig_error){0});
 		return 0;
+	}
 	if (err->errnum != ENOENT)
 		return -1;
 	struct brig_error ignored;

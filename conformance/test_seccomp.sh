@@ -270,11 +270,13 @@ fi
 # ---- the filter cache ------------------------------------------------------------
 
 shell_bundle B 'echo alive'
+# brig keeps the cache host-wide (/run/brig/.seccomp-cache); a private one here
+export BRIG_SECCOMP_CACHE=$CONF_TMP/seccomp-cache
 LOG=$CONF_TMP/cache.log
 : >"$LOG"
 brig --debug --log "$LOG" run --bundle "$B" cache-1-$$
 brig --debug --log "$LOG" run --bundle "$B" cache-2-$$
-CACHE=$CONF_ROOT/.seccomp-cache
+CACHE=$BRIG_SECCOMP_CACHE
 if [ ! -d "$CACHE" ]; then
 	skip "[brig] the filter cache" "no $CACHE (the runtime keeps it elsewhere)"
 else

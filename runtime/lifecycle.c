@@ -157,8 +157,13 @@ int plan_seccomp(const struct spec *s, const char *state_root, struct child_plan
 {
 	if (!s->linux.seccomp.present)
 		return 0;
-	/* a dot name: `list` and callers listing --root skip it */
-	_cleanup_free_ char *cache = path_join(state_root, ".seccomp-cache");
+	/* Host-wide, beside brig's default state, not under --root: Docker
+	 * gives every runc-compatible runtime the same --root, and runc's
+	 * `list` would trip over it. */
+	(void)state_root;
+	const char *env = getenv("BRIG_SECCOMP_CACHE");
+	_cleanup_free_ char *cache =
+	    env && *env ? xstrdup(env) : path_join(runtime_default_root(), ".seccomp-cache");
 	struct filter_opts fo = {.cache_dir = cache};
 	struct filter *f = filter_compile(&s->linux.seccomp, &fo, err);
 	if (!f)
@@ -748,6 +753,14 @@ int lifecycle_kill(struct container *c, int sig, bool all, struct brig_error *er
 	return 0;
 }
 
+static void thaw(struct container *c)
+{
+	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
+	struct brig_error e = {0};
+	if (cgroup_load(&c->state, &cg, &e) < 0 || cgroups_freeze(&cg.cg, false, 2000, &e) < 0)
+		log_warn("container %s: thaw: %s", c->id, e.msg);
+}
+
 int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
 {
 	enum spec_status st = container_status(&c->state);
@@ -760,7 +773,10 @@ int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
 		log_warn("container %s: %s", c->id, ne.msg);
 	if (st != SPEC_STATUS_STOPPED) {
 		/* created (runc's behaviour, which containerd relies on) or --force:
-		 * kill the init; with a pid namespace that kills everything in it. */
+		 * kill the init; with a pid namespace that kills everything in it.
+		 * A paused container is thawed first: SIGKILL waits for a v1 thaw. */
+		if (st == SPEC_STATUS_PAUSED)
+			thaw(c);
 		_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
 		log_debug("delete %s: killing init %d (%s)", c->id, c->state.pid,
 			  spec_status_name(st));

@@ -194,7 +194,7 @@ static int parse_global(int argc, char **argv, struct global_opts *g, struct bri
 }
 
 /* runc's choice: /run/brig for root, $XDG_RUNTIME_DIR/brig for anyone else. */
-static const char *default_root(void)
+const char *runtime_default_root(void)
 {
 	static char buf[4096];
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (r == 0 && !g.root)
-		g.root = default_root();
+		g.root = runtime_default_root();
 	if (r == 0) {
 		verb_name = argv[optind];
 		r = log_open(g.log_path, g.log_format, g.debug, &err);

@@ -14,6 +14,9 @@
 
 #define BRIG_DEFAULT_ROOT "/run/brig"
 
+/* /run/brig for root, $XDG_RUNTIME_DIR/brig (or /tmp/brig-UID) for others. */
+const char *runtime_default_root(void);
+
 /* ---- global options (before the verb) ---- */
 
 struct global_opts {

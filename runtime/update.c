@@ -241,7 +241,9 @@ static void to_event(const struct cgroups_stats *s, struct spec_stats *e, struct
 	for (size_t i = 0; i < s->memory.n_raw; i++)
 		raw[i] = (struct spec_stats_kv){s->memory.raw[i].key, s->memory.raw[i].value};
 	e->memory.raw = raw, e->memory.n_raw = s->memory.n_raw;
-	e->pids.current = s->pids.current, e->pids.limit = s->pids.limit;
+	/* runc: "no limit" for pids is 0, not the max value */
+	e->pids.current = s->pids.current;
+	e->pids.limit = s->pids.limit == UINT64_MAX ? 0 : s->pids.limit;
 	for (size_t i = 0; i < s->io.n_service_bytes; i++) {
 		const struct cgroups_io_entry *x = &s->io.service_bytes[i];
 		sb[i] = (struct spec_stats_blkio){x->major, x->minor, x->op, x->value};
@@ -302,26 +304,36 @@ static int parse_duration(const char *s, long long *ret_ms, struct brig_error *e
 	return 0;
 }
 
+static void report_oom(const struct ctr_cgroup *cg, const char *id, uint64_t *seen)
+{
+	uint64_t now = 0;
+	struct brig_error ignored;
+	if (cgroups_oom_count(&cg->cg, &now, &ignored) == 0 && now > *seen) {
+		_cleanup_free_ char *line = spec_event_format("oom", id, NULL);
+		printf("%s\n", line);
+		fflush(stdout);
+		*seen = now;
+	}
+}
+
 /* Stats every interval and an "oom" event whenever the OOM kill count grows,
  * until the container's init exits. */
 static int stream_events(const struct ctr_cgroup *cg, const char *id, int pidfd, long long ms,
 			 struct brig_error *err)
 {
-	uint64_t ooms = 0, now = 0;
+	uint64_t ooms = 0;
 	bool have_oom = cgroups_oom_count(&cg->cg, &ooms, err) == 0;
 	for (;;) {
 		if (print_stats(cg, id, err) < 0)
 			return -1;
 		struct pollfd p = {.fd = pidfd, .events = POLLIN};
 		for (long long left = ms; left > 0; left -= 250) {
-			if (poll(&p, 1, (int)(left < 250 ? left : 250)) > 0)
-				return 0; /* the container stopped */
-			if (have_oom && cgroups_oom_count(&cg->cg, &now, err) == 0 && now > ooms) {
-				_cleanup_free_ char *line = spec_event_format("oom", id, NULL);
-				printf("%s\n", line);
-				fflush(stdout);
-				ooms = now;
-			}
+			bool stopped = poll(&p, 1, (int)(left < 250 ? left : 250)) > 0;
+			/* also after the init died: an OOM kill of the init itself */
+			if (have_oom)
+				report_oom(cg, id, &ooms);
+			if (stopped)
+				return 0;
 		}
 	}
 }

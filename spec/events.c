@@ -44,7 +44,7 @@ static json_t *cpu_json(const struct spec_stats *s)
 	return json_pack("{s:{s:I,s:o,s:I,s:I},s:{s:I,s:I,s:I}}", "usage", "total",
 			 u64(s->cpu.total), "percpu", percpu, "kernel", u64(s->cpu.kernel), "user",
 			 u64(s->cpu.user), "throttling", "periods", u64(s->cpu.periods),
-			 "throttled_periods", u64(s->cpu.throttled_periods), "throttled_time",
+			 "throttledPeriods", u64(s->cpu.throttled_periods), "throttledTime",
 			 u64(s->cpu.throttled_time));
 }
 
