@@ -582,7 +582,7 @@ size_t spec_names(enum spec_name_list which, const char **out, size_t cap);
 
 /* What only the running host and the other modules know. */
 struct spec_features_host {
-	bool seccomp;			     /* the runtime compiles and loads filters */
+	bool seccomp;			      /* the runtime compiles and loads filters */
 	const char *const *seccomp_supported; /* flags this kernel takes, NULL-terminated */
 	bool apparmor, selinux;
 	bool cgroup_v1, cgroup_v2, systemd, systemd_user, rdma;
