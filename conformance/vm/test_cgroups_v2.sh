@@ -289,7 +289,16 @@ check_eq "[config-linux.md#allowed-device-list] a device the rules allow opens" 
 
 cg_new CG
 cg_bundle B "$CG" '{}' . /bin/sh -c "$COUNTER"
-count() { cat "$B/out/count" 2>/dev/null; }
+# The container rewrites the file (truncate, then write): retry an empty read.
+count() {
+	local v i
+	for i in $(seq 50); do
+		v=$(cat "$B/out/count" 2>/dev/null)
+		[ -n "$v" ] && break
+		sleep 0.01
+	done
+	echo "$v"
+}
 if start_ctr "$B" && wait_for 20 test -s "$B/out/count"; then
 	brig pause "$ID"
 	check_succeeds "[runc] pause of a running container succeeds"
