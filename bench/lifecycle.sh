@@ -180,8 +180,9 @@ if is_hybrid; then cgmode=hybrid; fi
 	for ((k = 0; k < NR; k++)); do
 		echo "#   ${LABEL[k]}: ${BIN[k]} ($("${BIN[k]}" --version 2>&1 | head -2 | paste -sd ' '))"
 	done
-	echo "# note: brig does not manage cgroups yet: runc and crun create and remove a cgroup"
-	echo "#       per container (cgroupsPath /$ID-VARIANT), brig does not, until it does"
+	echo "# every runtime creates and removes a cgroup per container (cgroupsPath /$ID-VARIANT);"
+	echo "# with -L (no cgroup2) brig runs without one: compare with crun in a pure-v2 VM"
+	echo "# (conformance/vm/vm-run.sh -- bench/lifecycle.sh ...) for like with like"
 } | tee "$OUT/report.txt"
 
 # ---------------------------------------------------------------- measures
