@@ -196,6 +196,9 @@ remove_outside() {
 	while read -r p; do
 		[ -e "$p" ] || continue
 		case $p in
+		/run/brig) # brig's compiled-filter cache (the clients' default seccomp profiles)
+			rm -rf "$p/.seccomp-cache"
+			find "$p" -depth -type d -empty -delete 2>/dev/null ;;
 		/var/lib/containers) # podman's blob-info cache only
 			[ -z "$(find "$p" -mindepth 1 ! -path "$p/cache" ! -path "$p/cache/blob-info-cache-v1.boltdb" | head -n1)" ] &&
 				rm -rf "$p" ;;

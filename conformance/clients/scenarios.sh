@@ -497,7 +497,7 @@ cs_pause() {
 }
 cs_metrics() {
 	out=$(c task metrics "$P-cbg" 2>&1) || { R=$out; return 1; }
-	has 'memory.usage_in_bytes\s+[1-9]|memory.current\s+[1-9]' "$out" && has 'pids.current\s+[1-9]' "$out" ||
+	has 'memory\.(usage_in_bytes|usage|current)\s+[1-9]' "$out" && has 'pids.current\s+[1-9]' "$out" ||
 		{ R="got: $out"; return 1; }
 }
 cs_kill() {

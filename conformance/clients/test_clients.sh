@@ -13,8 +13,14 @@
 # failed during it. The cleanup (also on failure or interruption) removes
 # the containers, stops the daemons by pid and deletes the private state.
 #
+# test_clients.sh --prepare only installs what is missing (exit 0, or 77
+# when something cannot be installed): ../vm/clients_v2.sh runs it on the
+# host before booting a VM, which has no network.
+#
 # env: BRIG (default: the build's runtime/brig), RUNC (default: runc in
-#      PATH; "none" to skip the comparison), CLIENTS (docker ctr podman),
+#      PATH; "none" to skip the comparison), CRUN (a crun binary: a third
+#      column, for information; unset on a hybrid host, where crun 1.8.1
+#      refuses every container), CLIENTS (docker ctr podman),
 #      SCN_ONLY (an ERE of scenario names), CLIENTS_LOG=0 (no logging
 #      wrapper), CLIENTS_KEEP=1 (leave the daemons and the state for a look;
 #      stop them with "daemons.sh stop DIR"), TMPDIR.
@@ -41,9 +47,13 @@ cl_apt() { # PACKAGE...: quietly; one apt-get update when the install fails
 }
 
 [ "$(id -u)" = 0 ] || skip "needs root"
-BRIG=${BRIG:-$HERE/../../build/runtime/brig}
-[ -x "$BRIG" ] || { echo "BRIG must name the brig binary (ctest sets it): $BRIG" >&2; exit 1; }
-BRIG=$(readlink -f "$BRIG")
+prepare=0
+[ "${1:-}" = --prepare ] && prepare=1
+if [ $prepare = 0 ]; then
+	BRIG=${BRIG:-$HERE/../../build/runtime/brig}
+	[ -x "$BRIG" ] || { echo "BRIG must name the brig binary (ctest sets it): $BRIG" >&2; exit 1; }
+	BRIG=$(readlink -f "$BRIG")
+fi
 missing=()
 for pc in dockerd:docker.io containerd:containerd containerd-shim-runc-v2:containerd podman:podman \
 	conmon:conmon jq:jq script:bsdutils; do
@@ -60,6 +70,11 @@ for c in "$DOCKER" "$DOCKERD" "$CONTAINERD" "$CTR" "$PODMAN"; do
 done
 RUNC=${RUNC:-$(pick runc)}
 [ "$RUNC" = none ] && RUNC=
+# crun 1.8.1 refuses every container on a hybrid host: a third column only
+# where it runs (clients_v2.sh sets it in the pure-v2 VM).
+CRUN=${CRUN:-}
+[ "$CRUN" = none ] && CRUN=
+[ $prepare = 1 ] && exit 0
 
 # ---- the run's directory and its cleanup -------------------------------------
 
@@ -107,6 +122,10 @@ if [ -n "$RUNC" ]; then
 	W_RUNC=$(wrap runc "$RUNC")
 	runtimes+=("runc-ref=$W_RUNC")
 fi
+if [ -n "$CRUN" ]; then
+	W_CRUN=$(wrap crun "$CRUN")
+	runtimes+=("crun-ref=$W_CRUN")
+fi
 
 # A machine where the daemons or the image do not work runs no scenario with
 # runc either: nothing to compare (their logs are printed above).
@@ -135,22 +154,26 @@ pass_run() { # NAME RUNTIME LOGDIR
 logdir() { [ "${CLIENTS_LOG:-1}" = 0 ] || echo "$DIR/log/$1"; }
 pass_run brig "$W_BRIG" "$(logdir brig)"
 [ -n "$RUNC" ] && pass_run runc-ref "$W_RUNC" "$(logdir runc)"
+[ -n "$CRUN" ] && pass_run crun-ref "$W_CRUN" "$(logdir crun)"
 
 result() { sed -n "s/^\(PASS\|FAIL\) $2\(:.*\)\?$/\1/p" "$DIR/results-$1.txt" 2>/dev/null; }
-echo "== brig and runc"
-printf '%-36s %-5s %s\n' scenario brig runc
+echo "== brig and runc${CRUN:+ and crun}"
+row() { printf '%-36s %-5s %-5s%s\n' "$@" | sed 's/ *$//'; }
+row scenario brig runc "${CRUN:+ crun}"
 regressions=()
 while read -r name; do
-	b=$(result brig "$name") r=-
+	b=$(result brig "$name") r=- c=
 	[ -n "$RUNC" ] && r=$(result runc-ref "$name")
-	printf '%-36s %-5s %s\n' "$name" "$b" "${r:--}"
+	[ -n "$CRUN" ] && c=" $(result crun-ref "$name")" && [ "$c" = " " ] && c=" -"
+	row "$name" "$b" "${r:--}" "$c"
 	[ "$b" = PASS ] && continue
 	[ -n "$RUNC" ] && [ "$r" != PASS ] && continue
 	regressions+=("$name")
-done < <(sed -n 's/^\(PASS\|FAIL\) \([^:]*\).*/\2/p' "$DIR/results-brig.txt" "$DIR/results-runc-ref.txt" 2>/dev/null |
-	awk '!seen[$0]++')
+done < <(sed -n 's/^\(PASS\|FAIL\) \([^:]*\).*/\2/p' "$DIR/results-brig.txt" "$DIR/results-runc-ref.txt" \
+	"$DIR/results-crun-ref.txt" 2>/dev/null | awk '!seen[$0]++')
 echo "brig: $(tail -n1 "$DIR/results-brig.txt")"
 [ -n "$RUNC" ] && echo "runc: $(tail -n1 "$DIR/results-runc-ref.txt")"
+[ -n "$CRUN" ] && echo "crun: $(tail -n1 "$DIR/results-crun-ref.txt")"
 
 # The runtime calls that failed while a scenario brig failed ran.
 if [ ${#regressions[@]} -gt 0 ] && [ "${CLIENTS_LOG:-1}" != 0 ]; then
