@@ -6,7 +6,8 @@
 # `default` bundle (which has a network namespace) is created and deleted
 # twice, once plain and once with `--network NET`, in an order that alternates
 # per iteration (plain first, then net first). Prints the medians of create,
-# delete and both, and the median of the per-iteration differences net - plain.
+# delete and both, and the median of the differences net - plain over pairs
+# of iterations (each variant once first and once second).
 #   BRIG      the brig binary ($BRIG, else /tmp/bench-build/runtime/brig, built if missing)
 #   -n N      iterations (default 100)
 #   -b DIR    bundles from make-bundle.sh (default /tmp/bench-bundles, built if missing)
@@ -127,13 +128,19 @@ median() { sort -g | awk '{ a[NR] = $1 } END { if (!NR) { print "-"; exit }
 col() { # VARIANT COLUMN(3 create, 4 delete, 5 both) -> ms values
 	awk -F'\t' -v v="$1" -v c="$2" '$1 == v { x = c == 5 ? $3 + $4 : $c; print x / 1000 }' "$SAMPLES"
 }
-diffs() { # COLUMN -> per-iteration net - plain, ms
-	awk -F'\t' -v c="$1" '{ x = c == 5 ? $3 + $4 : $c; if ($1 == "net") B[$2] = x; else A[$2] = x }
-		END { for (i in B) if (i in A) print (B[i] - A[i]) / 1000 }' "$SAMPLES"
+# The first create of an iteration is often slower than the second whatever
+# its variant (see bench/README.md on hybrid hosts), so a per-iteration
+# difference is +x or -y by turns and its median means little. Two
+# consecutive iterations have each variant once in each position: their
+# mean difference cancels the position.
+diffs() { # COLUMN -> per pair of iterations (net - plain) / 2, ms
+	awk -F'\t' -v c="$1" '{ x = c == 5 ? $3 + $4 : $c; k = int($2 / 2)
+		if ($1 == "net") { B[k] += x; nb[k]++ } else { A[k] += x; na[k]++ } }
+		END { for (k in B) if (nb[k] == 2 && na[k] == 2) print (B[k] - A[k]) / 2000 }' "$SAMPLES"
 }
 {
 	echo
-	echo "== ms per container, median over N; added = median of per-iteration (net - plain)"
+	echo "== ms per container, median over N; added = median over iteration pairs of (net - plain)"
 	printf '%-8s %9s %9s %9s\n' step plain net added
 	for c in 3:create 4:delete 5:both; do
 		printf '%-8s %9s %9s %9s\n' "${c#*:}" "$(col plain "${c%%:*}" | median)" \
