@@ -506,6 +506,46 @@ caller "Docker (hardened: memory, swap, quota, pids)" "$DOCKER_HARDENED" "536870
 caller "containerd (ctr run with limits, cpu.shares 1024)" "$CTR_LIMITS" "536870912 $(sw $UNLIMITED) 1024 100000 100000 max 0"
 caller "podman (podman run -d, pids.limit 2048)" "$PODMAN_RUN" "$UNLIMITED $(sw $UNLIMITED) 1024 -1 100000 2048 0"
 
+# ---- --rootless: a container without limits and no cgroup to be had -----------------------------
+
+# ro_cg ARGS...: brig ARGS in a mount namespace of its own where every cgroup
+# mount is read-only (mkdir there fails with EROFS, as it fails with EACCES
+# for a user without a delegated cgroup); sets RC, OUT, ERR like brig.
+ro_cg() {
+	LAST_CMD="(cgroup mounts read-only) brig --root \$ROOT $*"
+	# shellcheck disable=SC2016
+	conf_fg timeout -k 5 60 unshare -m --propagation private sh -c '
+		awk "{ for (i = 7; i <= NF; i++) if (\$i == \"-\") { t = \$(i + 1); break }
+			if (t == \"cgroup\" || t == \"cgroup2\") print \$5 }" /proc/self/mountinfo |
+		while read -r m; do mount -o remount,bind,ro "$m" || exit 1; done || exit 125
+		exec "$@"' sh "$BRIG" --root "$CONF_ROOT" "$@" </dev/null >"$CONF_TMP/.out" 2>"$CONF_TMP/.err"
+	RC=$?
+	OUT=$(cat "$CONF_TMP/.out")
+	ERR=$(cat "$CONF_TMP/.err")
+}
+cg_new CG
+cg_bundle B "$CG" '{}' . /bin/sh -c 'echo ran'
+new_id ID
+ro_cg run --bundle "$B" "$ID"
+check_fails "[brig] as root (--rootless auto) a cgroup brig cannot make fails create, limits or not"
+check_match "[brig] ... naming the cgroup and the reason" 'brig: run: cgroup: .*Read-only file system' "$ERR"
+check_no_container
+new_id ID
+ro_cg --rootless true run --bundle "$B" "$ID"
+check_eq "[runc] --rootless true: a container without limits runs without a cgroup of its own" "0 ran" "$RC $OUT"
+check_eq "[runc] ... and run leaves neither a cgroup nor the container's state" "" \
+	"$(dirs_left "$CG")$(ls -d "$CONF_ROOT/$ID" 2>/dev/null)"
+new_id ID
+ro_cg --rootless=false run --bundle "$B" "$ID"
+check_fails "[runc] --rootless false: the cgroup error is an error"
+cg_new CG
+cg_bundle B "$CG" '{"pids": {"limit": 20}}' . /bin/sh -c 'echo ran'
+new_id ID
+ro_cg --rootless true run --bundle "$B" "$ID"
+check_fails "[runc] --rootless true: a container with limits still needs its cgroup"
+check_match "[runc] ... and the error names the cgroup" 'brig: run: cgroup: ' "$ERR"
+check_no_container
+
 # ---- nothing left ---------------------------------------------------------------------------
 
 check_eq "[runtime.md#delete] after the deletes no cgroup is left below the test parents" "" "$(cg_sweep)"

@@ -7,6 +7,7 @@
 #include "runtime/runtime.h"
 
 #include <fcntl.h>
+#include <string.h>
 
 static void log_warnings(char **w)
 {
@@ -23,20 +24,29 @@ static bool resources_requested(const struct spec_resources *r)
 			      r->n_rdma || r->n_unified);
 }
 
-/* Whether resources asks for anything a cgroup must enforce. */
+/* Whether resources asks for anything a cgroup must enforce. The device
+ * rules do not count: every plan has them (the default rules, as v1 writes on
+ * a hybrid host), and without a cgroup the container's /dev is what it gets,
+ * as in runc's rootless mode. */
 static bool wants_limits(const struct cgroups_plan *p)
 {
-	return p->n_writes > 0;
+	for (size_t i = 0; i < p->n_writes; i++)
+		if (!p->writes[i].v1 || strcmp(p->writes[i].v1, "devices"))
+			return true;
+	return false;
 }
 
 /* Without privileges over the cgroup tree (rootless, a user namespace without
  * a delegated cgroup) a container that asks for no limits runs without a
- * cgroup of its own, as runc's rootless mode does. */
-static bool may_skip(const struct cgroups_plan *p, const struct brig_error *err)
+ * cgroup of its own, as runc's rootless mode does. ROOTLESS is the global
+ * --rootless: 1 always allows that, 0 never (a cgroup error is an error), -1
+ * (auto) when brig runs as non-root or inside a user namespace. */
+static bool may_skip(const struct cgroups_plan *p, const struct brig_error *err, int rootless)
 {
 	int e = err->errnum;
-	return !wants_limits(p) && (e == EACCES || e == EPERM || e == EROFS) &&
-	       (geteuid() != 0 || process_in_userns());
+	if (rootless == 0 || wants_limits(p) || (e != EACCES && e != EPERM && e != EROFS))
+		return false;
+	return rootless == 1 || geteuid() != 0 || process_in_userns();
 }
 
 /* The default path is /brig/<id>, and /brig is brig's: whichever container
@@ -53,8 +63,8 @@ static void claim_default_parent(const struct spec *s, struct ctr_cgroup *cg)
 			cg->cg.v1[i].created = 2;
 }
 
-int cgroup_setup(const struct spec *s, const char *id, bool systemd, struct ctr_cgroup *cg,
-		 struct brig_error *err)
+int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootless,
+		 struct ctr_cgroup *cg, struct brig_error *err)
 {
 	struct cgroups_plan plan = {0};
 	int r = -1;
@@ -72,7 +82,7 @@ int cgroup_setup(const struct spec *s, const char *id, bool systemd, struct ctr_
 		goto out;
 	log_warnings(plan.warnings);
 	if (cgroups_create(&cg->host, &plan, &cg->cg, err) < 0) {
-		if (may_skip(&plan, err)) {
+		if (may_skip(&plan, err, rootless)) {
 			log_debug("no cgroup for %s: %s", id, err->msg);
 			r = 0;
 		}

@@ -246,6 +246,7 @@ struct creation {
 	pid_t intermediate;
 	bool hooks_started; /* a failure from here on continues at step 12 */
 	bool systemd_cgroup;
+	int rootless; /* --rootless: -1 auto, 0 false, 1 true */
 	struct network_plan net;
 	struct ctr_cgroup cg;
 };
@@ -397,7 +398,7 @@ int lifecycle_write_pid_file(const char *path, pid_t pid, struct brig_error *err
 static int plan_cgroup(struct creation *cr, const struct spec *s, struct brig_error *err)
 {
 	struct child_plan *p = &cr->plan;
-	if (cgroup_setup(s, cr->c->id, cr->systemd_cgroup, &cr->cg, err) < 0)
+	if (cgroup_setup(s, cr->c->id, cr->systemd_cgroup, cr->rootless, &cr->cg, err) < 0)
 		return -1;
 	p->cgroup = &cr->cg;
 	p->cgroup_fd = cgroup_v2_fd(&cr->cg);
@@ -526,6 +527,7 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 	}
 	struct creation cr = {.sync_fd = -1, .pidfd = -1, .cg = CTR_CGROUP_INIT};
 	cr.systemd_cgroup = g->systemd_cgroup;
+	cr.rootless = g->rootless;
 	cr.plan.console_fd = cr.plan.stub_fd = cr.plan.sync_fd = cr.plan.cgroup_fd = -1;
 	cr.plan.wait_fd = cr.plan.status_fd = -1;
 	cr.plan.join_pidfd = cr.plan.seccomp_sock = -1;

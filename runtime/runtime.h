@@ -116,9 +116,12 @@ struct ctr_cgroup {
 		.cg = {.v2 = {.fd = -1} }                                                          \
 	}
 
-/* create: the cgroup from linux.resources, before the process exists. */
-int cgroup_setup(const struct spec *s, const char *id, bool systemd, struct ctr_cgroup *cg,
-		 struct brig_error *err);
+/* create: the cgroup from linux.resources, before the process exists.
+ * ROOTLESS is the global --rootless (-1 auto, 0 false, 1 true): whether a
+ * container without limits may run without a cgroup when brig may not make
+ * one. */
+int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootless,
+		 struct ctr_cgroup *cg, struct brig_error *err);
 /* The cgroup of a container from its record (none: cg stays inactive). */
 int cgroup_load(const struct spec_state *st, struct ctr_cgroup *cg, struct brig_error *err);
 /* Kills what is left in a cgroup brig created and removes it. */
