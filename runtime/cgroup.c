@@ -36,17 +36,21 @@ static bool wants_limits(const struct cgroups_plan *p)
 	return false;
 }
 
+/* The global --rootless: 1 yes, 0 no, -1 (auto) when brig runs as non-root
+ * or inside a user namespace. */
+static bool is_rootless(int rootless)
+{
+	return rootless == 1 || (rootless == -1 && (geteuid() != 0 || process_in_userns()));
+}
+
 /* Without privileges over the cgroup tree (rootless, a user namespace without
  * a delegated cgroup) a container that asks for no limits runs without a
- * cgroup of its own, as runc's rootless mode does. ROOTLESS is the global
- * --rootless: 1 always allows that, 0 never (a cgroup error is an error), -1
- * (auto) when brig runs as non-root or inside a user namespace. */
+ * cgroup of its own, as runc's rootless mode does. */
 static bool may_skip(const struct cgroups_plan *p, const struct brig_error *err, int rootless)
 {
 	int e = err->errnum;
-	if (rootless == 0 || wants_limits(p) || (e != EACCES && e != EPERM && e != EROFS))
-		return false;
-	return rootless == 1 || geteuid() != 0 || process_in_userns();
+	return (e == EACCES || e == EPERM || e == EROFS) && !wants_limits(p) &&
+	       is_rootless(rootless);
 }
 
 /* The default path is /brig/<id>, and /brig is brig's: whichever container
@@ -96,7 +100,7 @@ int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootles
 	strv_free(warnings);
 	if (r == 0 && cgroups_attach_devices(&cg->cg, &plan, err) < 0) {
 		/* rootless: no BPF; the v1 devices rules, if any, still apply */
-		r = err->errnum == EPERM && geteuid() != 0 ? 0 : -1;
+		r = err->errnum == EPERM && is_rootless(rootless) ? 0 : -1;
 		if (r == 0)
 			log_debug("device filter not attached: %s", err->msg);
 	}
