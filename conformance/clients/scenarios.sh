@@ -127,9 +127,57 @@ check_thawed() { # PID
 	tick_moves "$1" || { R="the container does not run after resuming (count $(tick "$1"))"; return 1; }
 }
 
+# ============================================================== docker and podman
+# The scenarios whose commands the two CLIs share: CLI is d or p, CN a
+# container that printed "started" and runs `sleep 300`.
+cstate() { "$1" inspect -f "{{$3}}" "$2" 2>&1; } # CLI CN FIELD
+cli_exec() {
+	out=$("$1" exec "$2" echo hi 2>&1)
+	[ "$out" = hi ] || { R="got: $out"; return 1; }
+}
+cli_exec_t() { # CLI CN ERE: exec -t gets a pty (docker's output starts with it)
+	out=$("$1" exec -t "$2" tty 2>&1)
+	has "$3" "$out" || { R="got: $out"; return 1; }
+}
+cli_exec_rc() {
+	out=$("$1" exec "$2" sh -c 'exit 3' 2>&1)
+	rc=$?
+	[ $rc = 3 ] || { R="expected exit 3, got $rc $out"; return 1; }
+}
+cli_exec_user() {
+	out=$("$1" exec -u 1000:1000 -w /tmp -e FOO=bar "$2" sh -c 'echo "$(id -u):$(id -g):$(pwd):$FOO"' 2>&1)
+	[ "$out" = "1000:1000:/tmp:bar" ] || { R="got: $out"; return 1; }
+}
+cli_logs() {
+	out=$("$1" logs "$2" 2>&1)
+	has started "$out" || { R="got: $out"; return 1; }
+}
+cli_top() {
+	out=$("$1" top "$2" 2>&1)
+	has 'sleep 300' "$out" || { R="got: $out"; return 1; }
+}
+cli_pause() {
+	local pid st
+	pid=$(cstate "$1" "$2" .State.Pid)
+	"$1" exec -d "$2" sh -c "$TICKER" >/dev/null 2>&1
+	tick_moves "$pid" || { R="the counting process does not count"; return 1; }
+	out=$("$1" pause "$2" 2>&1) || { R="pause: $out"; return 1; }
+	st=$(cstate "$1" "$2" .State.Status)
+	[ "$st" = paused ] && check_frozen "$pid" || {
+		R="after pause: status $st; $R"
+		"$1" unpause "$2" >/dev/null 2>&1
+		return 1
+	}
+	out=$("$1" unpause "$2" 2>&1) || { R="unpause: $out"; return 1; }
+	st=$(cstate "$1" "$2" .State.Status)
+	[ "$st" = running ] && check_thawed "$pid" || { R="after unpause: status $st; $R"; return 1; }
+	out=$("$1" exec "$2" echo alive 2>&1)
+	[ "$out" = alive ] || { R="exec after unpause: $out"; return 1; }
+}
+
 # ============================================================== docker
 DR() { d run --runtime "$NAME" "$@"; }
-dstate() { d inspect -f "{{$2}}" "$1" 2>&1; }
+dstate() { cstate d "$@"; }
 
 ds_run_rm() {
 	local t0
@@ -173,52 +221,9 @@ ds_detach() {
 		{ R="not running: $(dstate "$P-bg" '.State.Status}} {{.State.Error')"; return 1; }
 }
 ds_init() { check_init "$(dstate "$P-bg" .State.Pid)" containerd-shim "sleep 300"; }
-ds_exec() {
-	out=$(d exec "$P-bg" echo hi 2>&1)
-	[ "$out" = hi ] || { R="got: $out"; return 1; }
-}
-ds_exec_t() {
-	out=$(d exec -t "$P-bg" tty 2>&1)
-	has '^/dev/pts/[0-9]+' "$out" || { R="got: $out"; return 1; }
-}
-ds_exec_rc() {
-	out=$(d exec "$P-bg" sh -c 'exit 3' 2>&1)
-	rc=$?
-	[ $rc = 3 ] || { R="expected exit 3, got $rc $out"; return 1; }
-}
-ds_exec_user() {
-	out=$(d exec -u 1000:1000 -w /tmp -e FOO=bar "$P-bg" sh -c 'echo "$(id -u):$(id -g):$(pwd):$FOO"' 2>&1)
-	[ "$out" = "1000:1000:/tmp:bar" ] || { R="got: $out"; return 1; }
-}
-ds_logs() {
-	out=$(d logs "$P-bg" 2>&1)
-	has started "$out" || { R="got: $out"; return 1; }
-}
-ds_top() {
-	out=$(d top "$P-bg" 2>&1)
-	has 'sleep 300' "$out" || { R="got: $out"; return 1; }
-}
 ds_stats() {
 	out=$(d stats --no-stream --format '{{.MemUsage}}|{{.PIDs}}' "$P-bg" 2>&1) || { R=$out; return 1; }
 	has '^[0-9.]+[KMG]i?B / ' "$out" && ! has '^0B' "$out" && ! has '\|0$' "$out" || { R="got: $out"; return 1; }
-}
-ds_pause() {
-	local pid st
-	pid=$(dstate "$P-bg" .State.Pid)
-	d exec -d "$P-bg" sh -c "$TICKER" >/dev/null 2>&1
-	tick_moves "$pid" || { R="the counting process does not count"; return 1; }
-	out=$(d pause "$P-bg" 2>&1) || { R="pause: $out"; return 1; }
-	st=$(dstate "$P-bg" .State.Status)
-	[ "$st" = paused ] && check_frozen "$pid" || {
-		R="after pause: status $st; $R"
-		d unpause "$P-bg" >/dev/null 2>&1
-		return 1
-	}
-	out=$(d unpause "$P-bg" 2>&1) || { R="unpause: $out"; return 1; }
-	st=$(dstate "$P-bg" .State.Status)
-	[ "$st" = running ] && check_thawed "$pid" || { R="after unpause: status $st; $R"; return 1; }
-	out=$(d exec "$P-bg" echo alive 2>&1)
-	[ "$out" = alive ] || { R="exec after unpause: $out"; return 1; }
 }
 ds_kill() {
 	out=$(d kill "$P-bg" 2>&1) || { R=$out; return 1; }
@@ -386,14 +391,14 @@ run_docker() {
 		:
 	elif [ "$(dstate "$P-bg" .State.Status)" = running ]; then
 		scn docker.init-is-shim-child ds_init
-		scn docker.exec ds_exec
-		scn docker.exec-t ds_exec_t
-		scn docker.exec-exit-code ds_exec_rc
-		scn docker.exec-user-workdir-env ds_exec_user
-		scn docker.logs ds_logs
-		scn docker.top ds_top
+		scn docker.exec cli_exec d "$P-bg"
+		scn docker.exec-t cli_exec_t d "$P-bg" '^/dev/pts/[0-9]+'
+		scn docker.exec-exit-code cli_exec_rc d "$P-bg"
+		scn docker.exec-user-workdir-env cli_exec_user d "$P-bg"
+		scn docker.logs cli_logs d "$P-bg"
+		scn docker.top cli_top d "$P-bg"
 		scn docker.stats ds_stats
-		scn docker.pause-unpause ds_pause
+		scn docker.pause-unpause cli_pause d "$P-bg"
 		scn docker.kill-137 ds_kill
 	else
 		for s in "${deps[@]}"; do
@@ -564,7 +569,7 @@ hn=$(ulimit -Hn) hu=$(ulimit -Hu)
 PODMAN_RUN_OPTS=${PODMAN_RUN_OPTS-"--ulimit nofile=$hn:$hn --ulimit nproc=$hu:$hu"}
 # shellcheck disable=SC2086
 PR() { p run --network none --cgroup-parent "/$CLIENTS_TOKEN/podman" $PODMAN_RUN_OPTS "$@"; }
-pstate() { p inspect -f "{{$2}}" "$1" 2>&1; }
+pstate() { cstate p "$@"; }
 
 ps_run_rm() {
 	local t0
@@ -605,50 +610,9 @@ ps_detach() {
 	[ "$st" = running ] || { R="status: $st"; return 1; }
 }
 ps_init() { check_init "$(pstate "$P-pbg" .State.Pid)" conmon "sleep 300"; }
-ps_exec() {
-	out=$(p exec "$P-pbg" echo hi 2>&1)
-	[ "$out" = hi ] || { R="got: $out"; return 1; }
-}
-ps_exec_t() {
-	out=$(p exec -t "$P-pbg" tty 2>&1)
-	has '/dev/pts/[0-9]+' "$out" || { R="got: $out"; return 1; }
-}
-ps_exec_rc() {
-	out=$(p exec "$P-pbg" sh -c 'exit 3' 2>&1)
-	rc=$?
-	[ $rc = 3 ] || { R="expected exit 3, got $rc $out"; return 1; }
-}
-ps_exec_user() {
-	out=$(p exec -u 1000:1000 -w /tmp -e FOO=bar "$P-pbg" sh -c 'echo "$(id -u):$(id -g):$(pwd):$FOO"' 2>&1)
-	[ "$out" = "1000:1000:/tmp:bar" ] || { R="got: $out"; return 1; }
-}
-ps_logs() {
-	out=$(p logs "$P-pbg" 2>&1)
-	has started "$out" || { R="got: $out"; return 1; }
-}
-ps_top() {
-	out=$(p top "$P-pbg" 2>&1)
-	has 'sleep 300' "$out" || { R="got: $out"; return 1; }
-}
 ps_stats() {
 	out=$(p stats --no-stream --format '{{.MemUsage}}|{{.PIDs}}' "$P-pbg" 2>&1) || { R=$out; return 1; }
 	has '^[0-9.]+[kKMG]i?B' "$out" && ! has '\|0$' "$out" || { R="got: $out"; return 1; }
-}
-ps_pause() {
-	local pid st
-	pid=$(pstate "$P-pbg" .State.Pid)
-	p exec -d "$P-pbg" sh -c "$TICKER" >/dev/null 2>&1
-	tick_moves "$pid" || { R="the counting process does not count"; return 1; }
-	out=$(p pause "$P-pbg" 2>&1) || { R="pause: $out"; return 1; }
-	st=$(pstate "$P-pbg" .State.Status)
-	[ "$st" = paused ] && check_frozen "$pid" || {
-		R="after pause: status $st; $R"
-		p unpause "$P-pbg" >/dev/null 2>&1
-		return 1
-	}
-	out=$(p unpause "$P-pbg" 2>&1) || { R="unpause: $out"; return 1; }
-	st=$(pstate "$P-pbg" .State.Status)
-	[ "$st" = running ] && check_thawed "$pid" || { R="after unpause: status $st; $R"; return 1; }
 }
 # (podman 4.3's update has no --pids-limit)
 ps_update() {
@@ -714,14 +678,14 @@ run_podman() {
 		:
 	elif [ "$(pstate "$P-pbg" .State.Status)" = running ]; then
 		scn podman.init-is-conmon-child ps_init
-		scn podman.exec ps_exec
-		scn podman.exec-t ps_exec_t
-		scn podman.exec-exit-code ps_exec_rc
-		scn podman.exec-user-workdir-env ps_exec_user
-		scn podman.logs ps_logs
-		scn podman.top ps_top
+		scn podman.exec cli_exec p "$P-pbg"
+		scn podman.exec-t cli_exec_t p "$P-pbg" '/dev/pts/[0-9]+'
+		scn podman.exec-exit-code cli_exec_rc p "$P-pbg"
+		scn podman.exec-user-workdir-env cli_exec_user p "$P-pbg"
+		scn podman.logs cli_logs p "$P-pbg"
+		scn podman.top cli_top p "$P-pbg"
 		scn podman.stats ps_stats
-		scn podman.pause-unpause ps_pause
+		scn podman.pause-unpause cli_pause p "$P-pbg"
 		scn podman.update ps_update
 		scn podman.kill-137 ps_kill
 	else

@@ -158,14 +158,14 @@ pass_run brig "$W_BRIG" "$(logdir brig)"
 
 result() { sed -n "s/^\(PASS\|FAIL\) $2\(:.*\)\?$/\1/p" "$DIR/results-$1.txt" 2>/dev/null; }
 echo "== brig and runc${CRUN:+ and crun}"
-row() { printf '%-36s %-5s %-5s%s\n' "$@" | sed 's/ *$//'; }
-row scenario brig runc "${CRUN:+ crun}"
+row() { { printf '%-36s' "$1"; shift; printf ' %-5s' "$@"; echo; } | sed 's/ *$//'; } # NAME CELL...
+row scenario brig runc ${CRUN:+crun}
 regressions=()
 while read -r name; do
 	b=$(result brig "$name") r=- c=
 	[ -n "$RUNC" ] && r=$(result runc-ref "$name")
-	[ -n "$CRUN" ] && c=" $(result crun-ref "$name")" && [ "$c" = " " ] && c=" -"
-	row "$name" "$b" "${r:--}" "$c"
+	[ -n "$CRUN" ] && c=$(result crun-ref "$name")
+	row "$name" "$b" "${r:--}" ${CRUN:+"${c:--}"}
 	[ "$b" = PASS ] && continue
 	[ -n "$RUNC" ] && [ "$r" != PASS ] && continue
 	regressions+=("$name")

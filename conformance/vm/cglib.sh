@@ -166,7 +166,7 @@ KILL_SCRIPT='(sleep 600 &); sleep 600 & sleep 600 & echo ready >/out/ready; wait
 # ---- what the callers send --------------------------------------------------------------
 
 # linux.resources as Docker, containerd (ctr) and podman send them, copied
-# from their configs (/work/shared/tools/clients/samples/*.config.json; the
+# from their configs (the shared reference tools' clients/samples/*.config.json; the
 # cgroupsPath is replaced by a test one).
 DOCKER_RUN='{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":5,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":9,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":8,"access":"rwm"},{"allow":true,"type":"c","major":5,"minor":0,"access":"rwm"},{"allow":true,"type":"c","major":5,"minor":1,"access":"rwm"},{"allow":false,"type":"c","major":10,"minor":229,"access":"rwm"}],"memory":{"disableOOMKiller":false},"cpu":{"shares":0},"blockIO":{"weight":0}}'
 DOCKER_HARDENED='{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":5,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":3,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":9,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":8,"access":"rwm"},{"allow":true,"type":"c","major":5,"minor":0,"access":"rwm"},{"allow":true,"type":"c","major":5,"minor":1,"access":"rwm"},{"allow":false,"type":"c","major":10,"minor":229,"access":"rwm"}],"memory":{"limit":536870912,"swap":1073741824,"disableOOMKiller":false},"cpu":{"shares":0,"quota":100000,"period":100000},"pids":{"limit":50},"blockIO":{"weight":0}}'

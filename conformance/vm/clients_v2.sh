@@ -70,16 +70,10 @@ if [ "${1:-}" = --inside ]; then
 	exit $rc
 fi
 
-skip_all() {
-	echo "SKIP: $*"
-	exit 77
-}
-[ "$(id -u)" = 0 ] || skip_all "needs root"
-if [ -z "${BRIG:-}" ] || [ ! -x "$BRIG" ]; then
-	echo "BRIG must name the brig binary (ctest sets it)" >&2
-	exit 1
-fi
-BRIG=$(readlink -f "$BRIG")
+VM_SKIP_FORMAT='SKIP: %s\n'
+. "$here/launch.sh"
+[ "$(id -u)" = 0 ] || vm_skip "needs root"
+vm_need_binary BRIG
 
 # The guest has no network: install the clients here first (the guest sees
 # the host's root).
@@ -89,35 +83,11 @@ case $? in
 77) exit 77 ;;
 *) exit 1 ;;
 esac
-reason=$(bash "$here/vm-run.sh" --prepare 2>&1)
-case $? in
-0) ;;
-77) skip_all "$(printf '%s\n' "$reason" | tail -n1 | sed 's/^vm-run.sh: //')" ;;
-*)
-	printf '%s\n' "$reason" >&2
-	exit 1
-	;;
-esac
-
-shared=()
-for d in $(printf '%s\n' "$(dirname "$here")" "$(dirname "$BRIG")" | sort -u); do
-	for s in "${shared[@]}"; do
-		case $d/ in "$s"/*) continue 2 ;; esac
-	done
-	shared+=("$d")
-done
-args=()
-for s in "${shared[@]}"; do args+=(--share-ro "$s"); done
+vm_prepare
+vm_share_args "$(dirname "$here")" "$(dirname "$BRIG")"
 envs=(--env BRIG="$BRIG" --env ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}")
 for v in UBSAN_OPTIONS SCN_ONLY RUNC CRUN CLIENTS CLIENTS_LOG SCN_TIMEOUT; do
 	[ -n "${!v+set}" ] && envs+=(--env "$v=${!v}")
 done
-BRIG_VM_TIMING=1 bash "$here/vm-run.sh" "${args[@]}" --cpus 2 --mem "${BRIG_VM_MEM:-3072}" \
-	--timeout "${BRIG_VM_TIMEOUT:-1200}" "${envs[@]}" -- bash "$here/clients_v2.sh" --inside
-rc=$?
-case $rc in
-0 | 1 | 77) exit "$rc" ;;
-124) echo "# the VM ran out of time (BRIG_VM_TIMEOUT=${BRIG_VM_TIMEOUT:-1200})" ;;
-*) echo "# the VM or the test failed (status $rc)" ;;
-esac
-exit 1
+vm_boot "${BRIG_VM_TIMEOUT:-1200}" --cpus 2 --mem "${BRIG_VM_MEM:-3072}" "${envs[@]}" \
+	-- bash "$here/clients_v2.sh" --inside
