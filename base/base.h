@@ -155,3 +155,15 @@ char *path_join(const char *a, const char *b);
 int fd_set_cloexec(int fd, bool on);
 /* Parses a whole decimal string into [min, max]. Returns -1 with errno EINVAL/ERANGE. */
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *ret);
+
+/* ---- processes, by /proc ---- */
+
+/* /proc/PID/stat field 22 (starttime in clock ticks); 0 on error or when the
+ * process has exited (a zombie is not alive). */
+uint64_t process_start_time(pid_t pid);
+/* Whether pid is alive and is the process that started at start_time. */
+bool process_alive(pid_t pid, uint64_t start_time);
+/* pidfd for pid checked against start_time, or -1 with errno ESRCH. */
+int process_pidfd(pid_t pid, uint64_t start_time);
+/* Whether brig runs inside a user namespace (rootless, `unshare -r`). */
+bool process_in_userns(void);

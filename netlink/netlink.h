@@ -1,212 +1,119 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* netlink: brig's rtnetlink layer on libmnl. It builds requests (links, veth
- * pairs, bridges, addresses, routes) into a buffer with pure functions that
- * unit tests check byte by byte, and sends them on a socket, waiting for the
- * kernel's ACK; its errors carry the kernel's extended ack message. */
+/* Container networking: linux.netDevices and brig's own networks (bridges
+ * with no uplink, docs/networking.md). Private to runtime/: lifecycle.c plans
+ * at create, sets up while the child waits, and tears down at delete. */
 #pragma once
 
 #include "base/base.h"
+#include "spec/spec.h"
 
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
-#include <net/if.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-#define NETLINK_MSG_SIZE 1024 /* every request brig sends fits */
-#define NETLINK_NAME_MAX 15   /* IFNAMSIZ - 1 */
+/* Definitions and leases; $BRIG_NETWORK_DIR overrides it (tests do). */
+#define NETWORK_DEFAULT_DIR "/var/lib/brig/networks"
+#define NETWORK_ANNOTATION "run.brig.network"
+#define NETWORK_IP_ANNOTATION "run.brig.network.ip"
+#define NETWORK_RECORD "network.json"
+#define NETWORK_IFNAME "eth0" /* the container's end of its veth */
 
-/* One request; the builders fill it, netlink_request() sends it. */
-struct netlink_msg {
-	union {
-		struct nlmsghdr hdr;
-		char buf[NETLINK_MSG_SIZE];
-	};
+const char *network_dir(void);
+
+/* What create will do, decided before clone; no side effects. */
+struct network_plan {
+	bool active;	/* anything to do at all */
+	bool own_netns; /* a new network namespace (not joined by path) */
+	char *root;	/* the container's state root (absolute) and id */
+	char *id;
+	char *dir; /* networks directory */
+	bool join; /* a brig network */
+	struct spec_network net;
+	bool has_ip; /* an address asked for */
+	uint32_t ip;
+	struct spec_net_device *devs; /* linux.netDevices, copied */
+	size_t n_devs;
 };
 
-/* Whether a link name is one the kernel accepts: 1..15 bytes, no '/',
- * whitespace or ':', not "." or "..". */
-bool netlink_name_valid(const char *name);
+/* network_opt: create/run --network NAME[:ADDR] ("none": no network), which
+ * overrides the run.brig.network[.ip] annotations. */
+int network_plan(const struct spec *s, const char *root, const char *id, const char *network_opt,
+		 struct network_plan *ret, struct brig_error *err);
+void network_plan_free(struct network_plan *p);
+/* In the parent while the child waits with its namespaces made: moves the
+ * netDevices in, joins the network. Records what it does in state_dir_fd
+ * first; on error it has undone all of it. */
+int network_setup(const struct network_plan *p, pid_t init_pid, int state_dir_fd,
+		  struct brig_error *err);
+/* Undoes network_setup from its record; idempotent, and a no-op without a
+ * record. Call it before the init is killed: netDevices can then go back to
+ * the host whole (after, the kernel returns physical ones under their
+ * container names, which this also handles, and destroys virtual ones).
+ * Tries every step; -1 names the first that failed. */
+int network_teardown(int state_dir_fd, struct brig_error *err);
 
-/* ---- requests (pure: no socket, no privileges) ---- */
+/* ---- the networks directory (netstore.c) ---- */
 
-enum netlink_updown {
-	NETLINK_KEEP, /* leave the link's state */
-	NETLINK_UP,
-	NETLINK_DOWN,
+struct netstore {
+	int dir_fd;
+	int lock_fd; /* flock'ed: every change of a definition or a lease holds it */
 };
 
-/* Changes to one existing link (RTM_SETLINK); unset fields are left alone.
- * Moving to a namespace together with new_name renames in the same step: the
- * kernel refuses the move (and leaves the link) when the name is taken there,
- * unless new_name is a template with "%d". */
-struct netlink_link_req {
-	int index;	  /* the link; 0: look it up by name */
-	const char *name; /* with index 0 */
-	const char *new_name;
-	enum netlink_updown state;
-	uint32_t mtu; /* 0: leave */
-	bool set_mac;
-	uint8_t mac[6];
-	int master;    /* > 0: enslave to this bridge; 0: leave */
-	bool nomaster; /* release from its bridge */
-	pid_t netns_pid;
-	bool set_netns_fd;
-	int netns_fd;
-};
-
-struct netlink_veth_req {
-	const char *name;      /* the local end */
-	const char *peer_name; /* created in peer_netns_fd when set */
-	uint32_t mtu;	       /* both ends; 0: the kernel's default */
-	int master;	       /* > 0: the local end's bridge */
-	bool up;	       /* the local end up on creation (the peer cannot be) */
-	bool set_peer_mac;
-	uint8_t peer_mac[6];
-	bool set_peer_netns_fd;
-	int peer_netns_fd;
-};
-
-struct netlink_bridge_req {
-	const char *name;
-	uint32_t mtu; /* 0: default */
-	bool set_mac; /* a fixed MAC, else it follows the lowest port's */
-	uint8_t mac[6];
-};
-
-/* An interface address (RTM_NEWADDR / what a dump returns). */
-struct netlink_addr {
-	int family; /* AF_INET or AF_INET6 */
-	int index;
-	uint8_t prefixlen;
-	uint8_t scope;	/* RT_SCOPE_* */
-	uint32_t flags; /* IFA_F_* (IFA_FLAGS, which supersedes ifa_flags) */
-	uint8_t local[16];
-	bool has_peer; /* a point-to-point peer different from local */
-	uint8_t peer[16];
-	bool has_broadcast; /* IPv4 */
-	uint8_t broadcast[4];
-};
-
-struct netlink_route {
-	int family;
-	uint8_t dst[16]; /* with dst_len 0: the default route */
-	uint8_t dst_len;
-	bool has_gateway;
-	uint8_t gateway[16];
-	int oif;       /* output link, 0: none */
-	uint8_t scope; /* RT_SCOPE_UNIVERSE, or RT_SCOPE_LINK for on-link */
-	bool has_src;
-	uint8_t src[16];
-};
-
-/* Each builder writes one request (flags NLM_F_REQUEST plus its own, seq 0:
- * netlink_request() sets seq and NLM_F_ACK). -1: a name too long or invalid. */
-int netlink_msg_link_set(struct netlink_msg *m, const struct netlink_link_req *r,
+/* Opens (creating with create) and locks the directory. */
+int netstore_open(const char *dir, bool create, struct netstore *ret, struct brig_error *err);
+void netstore_close(struct netstore *s);
+/* `network "x" does not exist` with errnum ENOENT. */
+int netstore_load(int dir_fd, const char *name, struct spec_network *ret, struct brig_error *err);
+int netstore_save(int dir_fd, const struct spec_network *n, struct brig_error *err);
+int netstore_remove(int dir_fd, const char *name, struct brig_error *err);
+/* The network's leases, without those of an earlier boot or of a container
+ * whose state directory is gone. */
+int netstore_leases(int dir_fd, const char *name, struct spec_lease **ret, size_t *ret_n,
+		    struct brig_error *err);
+int netstore_save_leases(int dir_fd, const char *name, const struct spec_lease *v, size_t n,
 			 struct brig_error *err);
-int netlink_msg_link_get(struct netlink_msg *m, int index, const char *name,
-			 struct brig_error *err);
-void netlink_msg_link_dump(struct netlink_msg *m);
-int netlink_msg_link_del(struct netlink_msg *m, int index, const char *name,
-			 struct brig_error *err);
-int netlink_msg_veth_add(struct netlink_msg *m, const struct netlink_veth_req *r,
-			 struct brig_error *err);
-int netlink_msg_bridge_add(struct netlink_msg *m, const struct netlink_bridge_req *r,
-			   struct brig_error *err);
-/* Per-link IP settings through IFLA_AF_SPEC (RTM_SETLINK): IPv4 forwarding
- * of what the link receives (net.ipv4.conf.LINK.forwarding), and whether it
- * generates an IPv6 link-local address when it comes up. The kernel takes
- * IFLA_AF_SPEC only on existing links, and applies it after the flags. */
-void netlink_msg_inet_conf(struct netlink_msg *m, int index, bool ip_forward, bool ipv6_ll);
-/* A bridge port's "isolated" flag: isolated ports reach only non-isolated ones. */
-void netlink_msg_port_isolated(struct netlink_msg *m, int index, bool on);
-int netlink_msg_addr_add(struct netlink_msg *m, const struct netlink_addr *a,
-			 struct brig_error *err);
-/* All addresses of a family (AF_UNSPEC: both), only index's when > 0. */
-void netlink_msg_addr_dump(struct netlink_msg *m, int family, int index);
-int netlink_msg_route_add(struct netlink_msg *m, const struct netlink_route *r,
-			  struct brig_error *err);
+/* The names of every definition, sorted. */
+int netstore_list(int dir_fd, char ***ret, struct brig_error *err);
+/* This boot's id (/proc/sys/kernel/random/boot_id). */
+char *netstore_boot_id(void);
 
-/* ---- replies (pure) ---- */
-
-struct netlink_link_info {
-	int index;
-	char name[IFNAMSIZ];
-	unsigned flags; /* IFF_* */
-	uint32_t mtu;
-	int master; /* 0: none */
-	bool has_mac;
-	uint8_t mac[6];
-	char kind[16]; /* IFLA_INFO_KIND; "" for a physical device */
-};
-
-/* -1 when nlh is not an RTM_NEWLINK / RTM_NEWADDR message. */
-int netlink_parse_link(const struct nlmsghdr *nlh, struct netlink_link_info *ret);
-int netlink_parse_addr(const struct nlmsghdr *nlh, struct netlink_addr *ret);
-/* The kernel's error of an NLMSG_ERROR message (0 for an ACK) and its
- * extended ack text (NULL when absent); -1 if nlh is no NLMSG_ERROR. */
-int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char **ret_msg);
-
-/* ---- the socket ---- */
+/* ---- the bridge (netbridge.c) ---- */
 
 struct netlink;
-
-/* An rtnetlink socket in the current network namespace. */
-struct netlink *netlink_open(struct brig_error *err);
-/* One in the namespace netns_fd: the caller's thread enters it, opens the
- * socket and returns; the socket keeps working in that namespace. */
-struct netlink *netlink_open_netns(int netns_fd, struct brig_error *err);
-void netlink_close(struct netlink *nl);
-static inline void netlink_closep(struct netlink **nl)
-{
-	netlink_close(*nl);
-}
-#define _cleanup_netlink_ _cleanup_(netlink_closep)
-
-/* Sends m and waits for its ACK. A kernel error becomes err (errnum set):
- * "File exists (kernel: <extack>)" when the kernel explained it. */
-int netlink_request(struct netlink *nl, struct netlink_msg *m, struct brig_error *err);
-/* Sends m (a get or a dump) and calls fn for each reply until the ACK or the
- * dump's end; fn returning -1 stops with err as it set it. */
-typedef int (*netlink_reply_fn)(const struct nlmsghdr *nlh, void *data, struct brig_error *err);
-int netlink_query(struct netlink *nl, struct netlink_msg *m, netlink_reply_fn fn, void *data,
-		  struct brig_error *err);
-
-/* ---- operations: build, send, wrap the error with the action ---- */
-
-/* index > 0, or name. A missing link is an error with errnum ENODEV. */
-int netlink_link_get(struct netlink *nl, int index, const char *name, struct netlink_link_info *ret,
+/* The bridge's index, creating and configuring it when it is missing
+ * (after a reboot); an existing link of that name must be a bridge. */
+int netbridge_ensure(struct netlink *nl, const struct spec_network *n, int *ret_index,
 		     struct brig_error *err);
-int netlink_link_list(struct netlink *nl, struct netlink_link_info **ret, size_t *ret_n,
-		      struct brig_error *err);
-int netlink_link_set(struct netlink *nl, const struct netlink_link_req *r, struct brig_error *err);
-int netlink_link_up(struct netlink *nl, int index, struct brig_error *err);
-int netlink_link_down(struct netlink *nl, int index, struct brig_error *err);
-int netlink_link_rename(struct netlink *nl, int index, const char *new_name,
-			struct brig_error *err);
-int netlink_link_set_mtu(struct netlink *nl, int index, uint32_t mtu, struct brig_error *err);
-int netlink_link_set_mac(struct netlink *nl, int index, const uint8_t mac[6],
-			 struct brig_error *err);
-int netlink_link_set_master(struct netlink *nl, int index, int master, struct brig_error *err);
-int netlink_link_set_netns_pid(struct netlink *nl, int index, pid_t pid, struct brig_error *err);
-int netlink_link_set_netns_fd(struct netlink *nl, int index, int netns_fd, struct brig_error *err);
-/* ENODEV (absent) is an error too: callers that tolerate it test errnum. */
-int netlink_link_del(struct netlink *nl, int index, const char *name, struct brig_error *err);
-int netlink_veth_add(struct netlink *nl, const struct netlink_veth_req *r, struct brig_error *err);
-int netlink_bridge_add(struct netlink *nl, const struct netlink_bridge_req *r,
-		       struct brig_error *err);
-int netlink_inet_conf(struct netlink *nl, int index, bool ip_forward, bool ipv6_ll,
-		      struct brig_error *err);
-int netlink_port_isolated(struct netlink *nl, int index, bool on, struct brig_error *err);
-int netlink_addr_add(struct netlink *nl, const struct netlink_addr *a, struct brig_error *err);
-int netlink_addr_list(struct netlink *nl, int family, int index, struct netlink_addr **ret,
-		      size_t *ret_n, struct brig_error *err);
-int netlink_route_add(struct netlink *nl, const struct netlink_route *r, struct brig_error *err);
+int netbridge_remove(struct netlink *nl, const struct spec_network *n, struct brig_error *err);
 
-/* Brings a link of the caller's current network namespace up, on a socket of
- * its own: the container process uses it for lo. */
-int netlink_link_up_by_name(const char *name, struct brig_error *err);
+/* ---- address allocation (netlease.c, pure) ---- */
 
-/* "10.1.2.3/24" or "fe80::1/64" for messages; buf of NETLINK_ADDR_STRLEN. */
-#define NETLINK_ADDR_STRLEN 52
-const char *netlink_addr_format(const struct netlink_addr *a, char buf[NETLINK_ADDR_STRLEN]);
+/* The first address is the bridge's (host-reachable) or reserved: the
+ * container range is first+1 .. broadcast-1. want NULL: the lowest free. */
+int lease_pick(const struct spec_network *n, const struct spec_lease *v, size_t nv,
+	       const uint32_t *want, uint32_t *ret, struct brig_error *err);
+/* Whether addr may be asked for on n (in the subnet, not reserved). */
+int lease_check(const struct spec_network *n, uint32_t addr, struct brig_error *err);
+/* Drops the leases stale() says are void; returns the new count. */
+size_t lease_prune(struct spec_lease *v, size_t n,
+		   bool (*stale)(const struct spec_lease *l, void *data), void *data);
+/* Whether two subnets share an address. */
+bool lease_subnets_overlap(const struct spec_cidr *a, const struct spec_cidr *b);
+
+/* ---- setup and teardown internals (network.c, netdev.c) ---- */
+
+/* The two sides of a container's networking. */
+struct net_ctx {
+	struct netlink *host;
+	struct netlink *ctr; /* NULL: the container's namespace is gone */
+	int netns_fd;	     /* the container's, -1 when gone */
+	int host_netns_fd;   /* brig's own */
+};
+
+/* Reads each netDevice on the host (index, MAC, state, addresses) into
+ * rec->devs; a missing device is an error. */
+int netdev_gather(struct net_ctx *c, const struct network_plan *p, struct spec_netrecord *rec,
+		  struct brig_error *err);
+/* Moves them into the container, renamed, with their addresses, up. */
+int netdev_move_in(struct net_ctx *c, const struct spec_netrecord *rec, struct brig_error *err);
+/* Brings each back under its host name with its addresses, wherever it is. */
+int netdev_move_out(struct net_ctx *c, const struct spec_netrecord *rec, struct brig_error *err);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* netlink/msg.c without a socket: each request brig sends, byte by byte
  * (little-endian x86/arm hosts), and the parsers of replies and errors. */
-#include "netlink/netlink.h"
+#include "netlink/rtnl/rtnl.h"
 
 #include <check.h>
 #include <linux/if_addr.h>

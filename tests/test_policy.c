@@ -2,7 +2,7 @@
 /* runtime/checkverb.c: `brig check`'s exit status and the policy `brig create`
  * enforces (check_policy_enforce), with configs and policies in temp files.
  * checkverb.c and lsm.c are compiled in; verb_usage is main.c's. */
-#include "runtime/runtime.h"
+#include "runtime/container/container.h"
 
 #include <check.h>
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* runtime/container.c: the state store, without root: ids, create/open/save/
  * destroy under a temp root, the per-container lock, and the live status. */
-#include "runtime/runtime.h"
+#include "runtime/container/container.h"
 
 #include <check.h>
 #include <fcntl.h>

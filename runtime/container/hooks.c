@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Running one list of hooks: each gets the state JSON on stdin, its own args
+ * and env (and nothing of brig's), and is killed at its timeout. Output is
+ * collected and put in the error when the hook fails. */
+#include "runtime/container/container.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#define HOOK_OUTPUT_MAX 2048
+
+struct hook_io {
+	int in;	 /* write end of the hook's stdin */
+	int out; /* read end of its stdout+stderr */
+	int pidfd;
+	const char *data;
+	size_t len, sent;
+	char output[HOOK_OUTPUT_MAX + 1];
+	size_t out_len;
+};
+
+/* Where a hook runs: the runtime's namespaces, or (startContainer) those of
+ * a container process. */
+struct hook_where {
+	int pidfd;	  /* -1: the runtime's */
+	int flags;	  /* the CLONE_NEW* namespaces to join */
+	const char *root; /* no mount namespace: chroot here */
+};
+
+/* In the container's namespaces; the pid namespace takes a fork, and this
+ * process stays to pass on the hook's exit status. */
+static void enter(const struct hook_where *w)
+{
+	if (setns(w->pidfd, w->flags) < 0)
+		_exit(126);
+	if (!(w->flags & CLONE_NEWNS) && (chroot(w->root) < 0 || chdir("/") < 0))
+		_exit(126);
+	if (!(w->flags & CLONE_NEWPID))
+		return;
+	pid_t pid = fork();
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* a timeout kills us, then it */
+		return;
+	}
+	int status;
+	if (pid < 0 || waitpid(pid, &status, 0) < 0)
+		_exit(126);
+	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+static void hook_child(const struct spec_hook *h, int in, int out, const struct hook_where *w)
+{
+	char *empty[] = {NULL};
+	char *argv0[] = {h->path, NULL};
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		_exit(127);
+	/* Nothing but stdio goes on: the pipes' other ends, held here, would
+	 * keep the hook from ever seeing EOF on stdin. */
+	int pidfd = w->pidfd >= 0 ? dup2(w->pidfd, 3) : -1;
+	syscall(SYS_close_range, pidfd >= 0 ? 4 : 3, ~0U, 0);
+	if (pidfd >= 0) {
+		struct hook_where moved = *w;
+		moved.pidfd = 3;
+		enter(&moved);
+		close(3);
+	}
+	execve(h->path, h->args && h->args[0] ? h->args : argv0, h->env ? h->env : empty);
+	dprintf(2, "exec '%s': %s", h->path, strerror(errno));
+	_exit(127);
+}
+
+static int spawn(const struct spec_hook *h, struct hook_io *io, const struct hook_where *w,
+		 struct brig_error *err)
+{
+	int inp[2], outp[2];
+	if (pipe2(inp, O_CLOEXEC) < 0)
+		return err_sys(err, "pipe");
+	if (pipe2(outp, O_CLOEXEC) < 0) {
+		close(inp[0]);
+		close(inp[1]);
+		return err_sys(err, "pipe");
+	}
+	pid_t pid = fork();
+	if (pid == 0)
+		hook_child(h, inp[0], outp[1], w);
+	close(inp[0]);
+	close(outp[1]);
+	io->in = inp[1];
+	io->out = outp[0];
+	if (pid < 0)
+		return err_sys(err, "fork");
+	io->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (io->pidfd < 0)
+		return err_sys(err, "pidfd_open");
+	fcntl(io->in, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+static void pump(struct hook_io *io, struct pollfd *pfd)
+{
+	if (pfd[0].revents & (POLLOUT | POLLERR | POLLHUP)) {
+		ssize_t n = write(io->in, io->data + io->sent, io->len - io->sent);
+		if (n > 0)
+			io->sent += (size_t)n;
+		if (n < 0 && errno != EAGAIN)
+			io->sent = io->len; /* the hook closed stdin: fine */
+		if (io->sent == io->len)
+			closep(&io->in), io->in = -1;
+	}
+	if (pfd[1].revents & (POLLIN | POLLHUP)) {
+		char buf[512];
+		ssize_t n = read(io->out, buf, sizeof(buf));
+		if (n > 0) {
+			size_t k = (size_t)n;
+			if (k > HOOK_OUTPUT_MAX - io->out_len)
+				k = HOOK_OUTPUT_MAX - io->out_len;
+			memcpy(io->output + io->out_len, buf, k);
+			io->out_len += k;
+		} else if (n == 0 || errno != EAGAIN) {
+			closep(&io->out), io->out = -1;
+		}
+	}
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Waits for the hook, feeding stdin and collecting output. 0 if it exited 0. */
+static int wait_hook(const struct spec_hook *h, struct hook_io *io, struct brig_error *err)
+{
+	long long deadline = h->timeout > 0 ? now_ms() + h->timeout * 1000LL : -1;
+	bool exited = false;
+	while (!exited || io->out >= 0) {
+		struct pollfd pfd[3] = {
+		    {.fd = io->in, .events = POLLOUT},
+		    {.fd = io->out, .events = POLLIN},
+		    {.fd = exited ? -1 : io->pidfd, .events = POLLIN},
+		};
+		int timeout = deadline < 0 ? -1 : (int)(deadline - now_ms());
+		if (deadline >= 0 && timeout <= 0) {
+			syscall(SYS_pidfd_send_signal, io->pidfd, SIGKILL, NULL, 0);
+			waitid(P_PIDFD, (id_t)io->pidfd, &(siginfo_t){0}, WEXITED);
+			return err_set(err, ETIMEDOUT, "timed out after %d s", h->timeout);
+		}
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+			return err_sys(err, "poll");
+		pump(io, pfd);
+		if (pfd[2].revents & POLLIN)
+			exited = true;
+	}
+	siginfo_t si = {0};
+	if (waitid(P_PIDFD, (id_t)io->pidfd, &si, WEXITED) < 0)
+		return err_sys(err, "wait");
+	io->output[io->out_len] = '\0';
+	while (io->out_len && (io->output[io->out_len - 1] == '\n'))
+		io->output[--io->out_len] = '\0';
+	if (si.si_code == CLD_EXITED && si.si_status == 0)
+		return 0;
+	if (si.si_code == CLD_EXITED)
+		return err_set(err, ECHILD, "exit status %d%s%s", si.si_status,
+			       io->out_len ? ": " : "", io->output);
+	return err_set(err, ECHILD, "killed by signal %d%s%s", si.si_status,
+		       io->out_len ? ": " : "", io->output);
+}
+
+static int run_one(const struct spec_hook *h, const char *state, const struct hook_where *w,
+		   struct brig_error *err)
+{
+	struct hook_io io = {.in = -1, .out = -1, .pidfd = -1, .data = state, .len = strlen(state)};
+	int r = spawn(h, &io, w, err);
+	if (r == 0)
+		r = wait_hook(h, &io, err);
+	closep(&io.in);
+	closep(&io.out);
+	closep(&io.pidfd);
+	return r;
+}
+
+static int run_list(const struct spec_hook_list *list, const char *kind, const char *state_json,
+		    bool keep_going, const struct hook_where *w, struct brig_error *err)
+{
+	int ret = 0;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct spec_hook *h = &list->hooks[i];
+		struct brig_error e = {0};
+		log_debug("%s hook %zu: %s", kind, i, h->path);
+		if (run_one(h, state_json, w, &e) == 0)
+			continue;
+		if (!keep_going)
+			return err_set(err, e.errnum, "%s hook %zu (%s): %s", kind, i, h->path,
+				       e.msg);
+		log_warn("%s hook %zu (%s): %s", kind, i, h->path, e.msg);
+		ret = -1;
+	}
+	return keep_going ? 0 : ret;
+}
+
+int hooks_run(const struct spec_hook_list *list, const char *kind, const char *state_json,
+	      bool keep_going, struct brig_error *err)
+{
+	struct hook_where here = {.pidfd = -1};
+	return run_list(list, kind, state_json, keep_going, &here, err);
+}
+
+int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char *state_json,
+		 pid_t pid, int pidfd, const char *rootfs, struct brig_error *err)
+{
+	if (list->n == 0)
+		return 0;
+	struct hook_where w = {.pidfd = pidfd, .root = rootfs};
+	w.flags = ns_differing(pid, err);
+	if (w.flags < 0)
+		return -1;
+	return run_list(list, kind, state_json, false, &w, err);
+}

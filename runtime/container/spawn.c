@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Creating the container process. The usual case is one clone3 with every
+ * new namespace at once: the kernel creates the user namespace first and the
+ * others owned by it. Joining namespaces by path, or a time namespace with
+ * offsets, needs an order clone3 cannot give (join while still privileged in
+ * the runtime's namespaces, then create the rest), so an intermediate
+ * process does the joins and unshares, then forks the init with CLONE_PARENT
+ * so that the init is still brig's direct child, and exits. */
+#include "runtime/container/container.h"
+#include "runtime/init/init.h"
+
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd)
+{
+	struct clone_args args = {
+	    .flags =
+		flags | (ret_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+	    .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+	    .exit_signal = (uint64_t)exit_signal,
+	    .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
+	};
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static int join_ns(enum spec_ns_type t, const char *path, struct brig_error *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_sys(err, "open %s namespace '%s'", spec_ns_name(t), path);
+	/* The flag makes setns check the namespace type (runtime-spec: a path
+	 * of the wrong type is an error). */
+	if (setns(fd, spec_ns_clone_flag(t)) < 0)
+		return err_sys(err, "join %s namespace '%s'", spec_ns_name(t), path);
+	return 0;
+}
+
+static int write_time_offsets(const struct spec_time_offsets *t, struct brig_error *err)
+{
+	char buf[128];
+	int n = 0;
+	if (t->monotonic.set)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "monotonic %lld %u\n",
+			      (long long)t->monotonic.secs, t->monotonic.nanosecs);
+	if (t->boottime.set)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "boottime %lld %u\n",
+			      (long long)t->boottime.secs, t->boottime.nanosecs);
+	if (n == 0)
+		return 0;
+	/* One write per line: the kernel takes one offset per write. */
+	for (char *line = buf; *line;) {
+		char *nl = strchr(line, '\n');
+		if (write_file_at(AT_FDCWD, "/proc/self/timens_offsets", line,
+				  (size_t)(nl - line + 1), 0, err) < 0)
+			return err_wrap(err, "write time offsets");
+		line = nl + 1;
+	}
+	return 0;
+}
+
+static int intermediate_steps(struct child_plan *p, struct brig_error *err)
+{
+	const struct spec_linux *l = &p->spec->linux;
+	for (int t = 0; t < SPEC_NS_COUNT; t++)
+		if (t != SPEC_NS_USER && l->namespaces[t].path &&
+		    join_ns((enum spec_ns_type)t, l->namespaces[t].path, err) < 0)
+			return -1;
+	if (l->namespaces[SPEC_NS_USER].path) {
+		if (join_ns(SPEC_NS_USER, l->namespaces[SPEC_NS_USER].path, err) < 0)
+			return -1;
+	} else if (p->new_userns) {
+		if (unshare(CLONE_NEWUSER) < 0)
+			return err_sys(err, "create user namespace");
+		if (sync_send(p->sync_fd, SYNC_MAPS_REQUEST, NULL, 0) < 0)
+			return err_sys(err, "ask for id maps");
+		if (sync_expect(p->sync_fd, SYNC_MAPS_DONE, NULL, NULL, err) < 0)
+			return -1;
+	}
+	int rest = p->clone_flags & ~CLONE_NEWUSER;
+	if (rest && unshare(rest) < 0)
+		return err_sys(err, "create namespaces");
+	if ((p->clone_flags & CLONE_NEWTIME) && write_time_offsets(&l->time_offsets, err) < 0)
+		return -1;
+	return 0;
+}
+
+static void intermediate_main(struct child_plan *p)
+{
+	struct brig_error err = {0};
+	if (intermediate_steps(p, &err) < 0)
+		sync_fail(p->sync_fd, &err);
+	pid_t init = clone3_fork(CLONE_PARENT, NULL, 0, -1);
+	if (init == 0)
+		child_main(p);
+	if (init < 0) {
+		err_sys(&err, "clone the container process");
+		sync_fail(p->sync_fd, &err);
+	}
+	sync_send(p->sync_fd, SYNC_INIT_PID, &init, sizeof(init));
+	_exit(0);
+}
+
+pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err)
+{
+	uint64_t flags = p->slow_path ? 0 : (uint64_t)p->clone_flags;
+	pid_t pid = clone3_fork(flags, ret_pidfd, SIGCHLD, p->cgroup_fd);
+	if (pid < 0 && p->cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+		/* no CLONE_INTO_CGROUP (Linux < 5.7): the child joins at its sync */
+		p->cgroup_fd = -1;
+		p->cgroup_sync = true;
+		pid = clone3_fork(flags, ret_pidfd, SIGCHLD, -1);
+	}
+	if (pid < 0)
+		return err_sys(err, "clone the container process");
+	if (pid == 0) {
+		close(parent_end);
+		if (p->slow_path)
+			intermediate_main(p);
+		child_main(p);
+	}
+	return pid;
+}
+
+/* The namespaces of the init that differ from brig's own. */
+int ns_differing(pid_t pid, struct brig_error *err)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} ns[] = {
+	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
+	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
+	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
+	};
+	int flags = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char path[64];
+		struct stat theirs, ours;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i].name);
+		if (stat(path, &theirs) < 0) {
+			if (errno == ENOENT)
+				continue; /* a kernel without this namespace type */
+			return err_sys(err, "stat '%s'", path);
+		}
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
+		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
+		    theirs.st_dev != ours.st_dev)
+			flags |= ns[i].flag;
+	}
+	return flags;
+}

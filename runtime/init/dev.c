@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+/* /dev inside the container: the spec's default devices, linux.devices, and
+ * the standard symlinks. Nodes are made with mknod; in a user namespace, where
+ * mknod is refused, the host's node is bind-mounted onto an empty file. */
+#include "runtime/init/init.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+static const struct spec_device default_devices[] = {
+    {.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},
+    {.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5},
+    {.path = "/dev/full", .type = 'c', .major = 1, .minor = 7},
+    {.path = "/dev/random", .type = 'c', .major = 1, .minor = 8},
+    {.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9},
+    {.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0},
+};
+
+static const char *const dev_links[][2] = {
+    {"/proc/self/fd", "fd"},	   {"/proc/self/fd/0", "stdin"}, {"/proc/self/fd/1", "stdout"},
+    {"/proc/self/fd/2", "stderr"}, {"pts/ptmx", "ptmx"},
+};
+
+static mode_t node_type(char t)
+{
+	switch (t) {
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default: /* 'c' and 'u' */
+		return S_IFCHR;
+	}
+}
+
+static int bind_host_node(int dir_fd, const char *name, const char *host, struct brig_error *err)
+{
+	int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return err_sys(err, "create '%s'", name);
+	_cleanup_close_ int target = fd;
+	char t[FD_PATH_MAX];
+	if (mount(host, fd_path(target, t), NULL, MS_BIND, NULL) < 0)
+		return err_sys(err, "bind '%s'", host);
+	return 0;
+}
+
+/* Whether name in dir_fd already is the device d asks for. */
+static int existing_node(int dir_fd, const char *name, const struct spec_device *d)
+{
+	struct stat st;
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -1;
+	if ((st.st_mode & S_IFMT) != node_type(d->type))
+		return 0;
+	if (d->type == 'p')
+		return 1;
+	return major(st.st_rdev) == (unsigned)d->major && minor(st.st_rdev) == (unsigned)d->minor;
+}
+
+static int make_node(struct child_ctx *c, const struct spec_device *d, bool is_default,
+		     struct brig_error *err)
+{
+	const char *slash = strrchr(d->path, '/');
+	_cleanup_free_ char *dir = xasprintf("%.*s", (int)(slash - d->path), d->path);
+	const char *name = slash + 1;
+	_cleanup_close_ int dfd = mkpath_in_root(c->root_fd, *dir ? dir : "/", true, err);
+	if (dfd < 0)
+		return -1;
+	if (c->plan->in_userns)
+		return bind_host_node(dfd, name, d->path, err);
+	mode_t mode = (mode_t)(d->file_mode.set ? d->file_mode.value : 0666) & 07777;
+	dev_t dev = makedev((unsigned)d->major, (unsigned)d->minor);
+	if (mknodat(dfd, name, node_type(d->type) | mode, dev) < 0) {
+		if (errno == EPERM) /* a user namespace around brig itself */
+			return bind_host_node(dfd, name, d->path, err);
+		if (errno != EEXIST)
+			return err_sys(err, "mknod '%s'", d->path);
+		/* config-linux.md: a file at path that is not the device asked
+		 * for is an error. A default device the image got wrong is
+		 * replaced, as runc does. */
+		int same = existing_node(dfd, name, d);
+		if (same == 0 && !is_default)
+			return err_set(err, EEXIST, "'%s' exists and is not the device asked for",
+				       d->path);
+		if (same == 0 && (unlinkat(dfd, name, 0) < 0 ||
+				  mknodat(dfd, name, node_type(d->type) | mode, dev) < 0))
+			return err_sys(err, "mknod '%s'", d->path);
+	}
+	/* mknod applies the umask: set the mode the spec asked for. */
+	if (fchmodat(dfd, name, mode, 0) < 0)
+		return err_sys(err, "chmod '%s'", d->path);
+	uid_t uid = d->uid.set ? (uid_t)d->uid.value : 0;
+	gid_t gid = d->gid.set ? (gid_t)d->gid.value : 0;
+	if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
+		return err_sys(err, "chown '%s'", d->path);
+	return 0;
+}
+
+static bool listed(const struct spec_linux *l, const char *path)
+{
+	for (size_t i = 0; i < l->n_devices; i++)
+		if (!strcmp(l->devices[i].path, path))
+			return true;
+	return false;
+}
+
+int dev_setup(struct child_ctx *c, struct brig_error *err)
+{
+	const struct spec_linux *l = &c->plan->spec->linux;
+	if (!c->plan->setup_dev)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++)
+		if (!listed(l, default_devices[i].path) &&
+		    make_node(c, &default_devices[i], true, err) < 0)
+			return -1;
+	for (size_t i = 0; i < l->n_devices; i++)
+		if (make_node(c, &l->devices[i], false, err) < 0)
+			return -1;
+	_cleanup_close_ int dev = open_in_root(c->root_fd, "/dev", O_PATH | O_DIRECTORY, err);
+	if (dev < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++) {
+		if (!strcmp(dev_links[i][1], "ptmx"))
+			unlinkat(dev, "ptmx",
+				 0); /* a node in the image: the newinstance one wins */
+		if (symlinkat(dev_links[i][0], dev, dev_links[i][1]) < 0 && errno != EEXIST)
+			return err_sys(err, "symlink /dev/%s", dev_links[i][1]);
+	}
+	struct stat st;
+	if (fstatat(AT_FDCWD, "/proc/kcore", &st, 0) == 0)
+		symlinkat("/proc/kcore", dev, "core");
+	return 0;
+}

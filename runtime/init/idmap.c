@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Idmapped bind mounts ("idmap"/"ridmap", or mounts[].uidMappings): made in
+ * the parent, where brig is privileged over the source filesystem, as a
+ * detached tree (open_tree) given a user namespace with the mount's mappings
+ * (or the container's). The child only attaches the tree with move_mount. */
+#include "runtime/init/init.h"
+
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+/* A user namespace with the given maps, held by an fd: a child parked in it
+ * while the maps are written, then killed. */
+static int make_userns(const struct spec_idmap *u, size_t nu, const struct spec_idmap *g, size_t ng,
+		       struct brig_error *err)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return err_sys(err, "pipe");
+	struct clone_args args = {.flags = CLONE_NEWUSER, .exit_signal = SIGCHLD};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid == 0) {
+		char c;
+		close(pipefd[1]);
+		while (read(pipefd[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(pipefd[0]);
+	int fd = -1;
+	if (pid < 0)
+		err_sys(err, "clone a user namespace for an idmapped mount");
+	else if (write_id_map(pid, "uid_map", u, nu, err) == 0 &&
+		 write_id_map(pid, "gid_map", g, ng, err) == 0) {
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			err_sys(err, "open '%s'", path);
+	}
+	close(pipefd[1]);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	return fd;
+}
+
+static int idmap_tree(const struct spec *s, struct mount_plan *p, struct brig_error *err)
+{
+	const struct spec_mount *m = p->m;
+	const struct spec_idmap *u = m->uid_mappings, *g = m->gid_mappings;
+	size_t nu = m->n_uid_mappings, ng = m->n_gid_mappings;
+	if (!nu) {
+		u = s->linux.uid_mappings, nu = s->linux.n_uid_mappings;
+		g = s->linux.gid_mappings, ng = s->linux.n_gid_mappings;
+	}
+	if (!nu || !ng)
+		return err_set(err, EINVAL,
+			       "an idmapped mount needs mappings: its own or the "
+			       "container's user namespace's");
+	_cleanup_close_ int userns = make_userns(u, nu, g, ng, err);
+	if (userns < 0)
+		return -1;
+	unsigned rec = p->opts.ridmap || p->opts.recursive ? AT_RECURSIVE : 0;
+	_cleanup_close_ int tree = (int)syscall(SYS_open_tree, AT_FDCWD, p->source,
+						OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	if (tree < 0)
+		return err_sys(err, "open_tree '%s'", p->source);
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns};
+	unsigned flags = AT_EMPTY_PATH | (p->opts.ridmap ? AT_RECURSIVE : 0);
+	if (syscall(SYS_mount_setattr, tree, "", flags, &attr, sizeof(attr)) < 0)
+		return err_sys(err, "idmap '%s'", p->source);
+	p->tree_fd = steal_fd(&tree);
+	return 0;
+}
+
+int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err)
+{
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		struct mount_plan *m = &p->mounts[i];
+		bool wanted = m->opts.idmap || m->m->n_uid_mappings || m->m->n_gid_mappings;
+		if (!wanted)
+			continue;
+		if (m->kind != MOUNT_BIND)
+			return err_set(err, EINVAL,
+				       "mounts[%zu] (%s): idmapped mounts must be bind mounts", i,
+				       m->dest);
+		if (idmap_tree(s, m, err) < 0)
+			return err_wrap(err, "mounts[%zu] (%s)", i, m->dest);
+	}
+	return 0;
+}
+
+int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err)
+{
+	if (syscall(SYS_move_mount, tree_fd, "", target_fd, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return err_sys(err, "attach idmapped mount");
+	return 0;
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container process: what the parent plans before clone (struct child_plan)
+ * and the ordered steps the child applies (child.c, mounts.c, dev.c, ...),
+ * with the message protocol between them (sync.c). Private to runtime/. */
+#pragma once
+
+#include "base/base.h"
+#include "runtime/container/container.h"
+#include "seccomp/filter.h"
+#include "spec/spec.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* ---- parent <-> child messages over a SOCK_SEQPACKET socketpair ---- */
+
+enum sync_type {
+	SYNC_ERROR = 1,	     /* child -> parent: a struct brig_error, then the child exits */
+	SYNC_MAPS_REQUEST,   /* child -> parent: write my uid/gid maps (pid follows) */
+	SYNC_MAPS_DONE,	     /* parent -> child */
+	SYNC_INIT_PID,	     /* intermediate -> parent: the init's pid (slow path) */
+	SYNC_HOOKS_REQUEST,  /* child -> parent: mounts done, run prestart/createRuntime */
+	SYNC_HOOKS_DONE,     /* parent -> child: the state JSON for createContainer hooks */
+	SYNC_READY,	     /* child -> parent: blocked before exec, waiting for start */
+	SYNC_CGROUP_REQUEST, /* init -> parent: put me in my cgroups */
+	SYNC_CGROUP_DONE,    /* parent -> init */
+};
+
+int sync_send(int fd, enum sync_type type, const void *data, size_t len);
+/* Receives one message (data malloc'd, NUL-terminated). EOF is an error. */
+int sync_recv(int fd, enum sync_type *ret_type, char **ret_data, size_t *ret_len,
+	      struct brig_error *err);
+/* Receives a message of `want` type; a SYNC_ERROR becomes err itself. */
+int sync_expect(int fd, enum sync_type want, char **ret_data, size_t *ret_len,
+		struct brig_error *err);
+/* In the child: report err to the parent and exit. */
+void sync_fail(int fd, const struct brig_error *err) __attribute__((noreturn));
+
+/* ---- the plan ---- */
+
+enum mount_kind {
+	MOUNT_FS,     /* mount(2) of a filesystem type */
+	MOUNT_BIND,   /* bind or rbind of a host path */
+	MOUNT_CGROUP, /* type "cgroup"/"cgroup2": the host's cgroup layout */
+};
+
+struct mount_plan {
+	const struct spec_mount *m;
+	enum mount_kind kind;
+	char *dest;   /* cleaned absolute path inside the container */
+	char *source; /* bind: absolute host path; fs: the source string */
+	const char *fstype;
+	bool source_is_dir; /* bind: create a directory (else a file) as target */
+	struct spec_mount_opts opts;
+	int tree_fd; /* an idmapped tree made by the parent, -1 otherwise */
+};
+
+/* A cgroup hierarchy of the host, for mounts of type "cgroup". */
+struct cgroup_hier {
+	char *mountpoint; /* host path, e.g. /sys/fs/cgroup/cpu */
+	char *name;	  /* the directory name under the container's /sys/fs/cgroup */
+	char *options;	  /* v1 mount data ("cpu", "none,name=systemd"); NULL for cgroup2 */
+	char *own_path;	  /* the container's cgroup in it, e.g. "/docker/abc" */
+};
+
+struct child_plan {
+	const struct spec *spec;
+	const struct spec_process *proc;
+	struct spec_capabilities caps; /* proc's, less what cannot be granted here */
+	const char *id;
+	const char *rootfs;
+	struct mount_plan *mounts;
+	size_t n_mounts;
+	bool no_pivot;
+	bool no_new_keyring;
+	bool new_userns;
+	bool in_userns;	       /* the container's user namespace is not the initial one */
+	bool slow_path;	       /* namespaces to join or time offsets: via an intermediate */
+	bool setup_dev;	       /* /dev not bind-mounted from the host: create devices */
+	bool host_mounts;      /* no mount namespace: mounts go to the runtime's, under a
+				* private bind of the rootfs that delete detaches */
+	int clone_flags;       /* the CLONE_NEW* flags of the namespaces to create */
+	int cgroup_fd;	       /* the unified cgroup for CLONE_INTO_CGROUP, -1: none */
+	bool cgroup_sync;      /* the child asks to be put in its (v1) cgroups */
+	bool unshare_cgroupns; /* ... and then makes its cgroup namespace */
+	const struct ctr_cgroup *cgroup; /* the container's, for cgroup mounts */
+	const struct filter *filter;	 /* compiled linux.seccomp, NULL: none */
+	int seccomp_sock;		 /* connected to listenerPath (NOTIFY), -1: none */
+	const char *seccomp_state;	 /* exec: the state for the agent (create: hook_state) */
+	struct cgroup_hier *cgroups;	 /* planned only when a cgroup mount is asked for */
+	size_t n_cgroups;
+	bool cgroup_unified; /* the host is cgroup2 only (cgroups[0] is it) */
+	char **env;	     /* process env, plus LISTEN_FDS/LISTEN_PID when passed */
+	int preserve_fds;    /* fds 3 .. 3+n-1 pass to the process */
+	/* exec: join the namespaces of join_pidfd's process (join_flags) */
+	bool is_exec;
+	int join_pidfd;
+	int join_flags;
+	/* fds the child inherits */
+	int sync_fd;
+	int wait_fd;	/* create: the exec fifo, read-write: brig-init waits on it */
+	int status_fd;	/* create: the status fifo, read-write: closes on exec */
+	int console_fd; /* connected console socket, -1: no terminal */
+	int stub_fd;	/* sealed memfd with brig-init */
+};
+
+int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
+int plan_seccomp(const struct spec *s, const char *state_root, struct child_plan *p,
+		 struct brig_error *err);
+/* The capability sets to apply: those outside brig's own bounding set cannot
+ * be granted; runtime-spec: warn, and do not fail for them. */
+void caps_plan(const struct spec_capabilities *want, struct spec_capabilities *ret);
+void plan_free_mounts(struct child_plan *p);
+/* Writes /proc/PID/{uid,gid}_map (lifecycle.c). */
+int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
+		 struct brig_error *err);
+/* Prepares the detached idmapped trees (idmap.c); the child attaches them. */
+int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
+int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err);
+/* Copies what orig_dir holds into new_dir (copyup.c). */
+int mount_copy_up(int orig_dir, int new_dir, struct brig_error *err);
+/* The host's cgroup hierarchies, as the container's cgroup mounts show them:
+ * each at the container's own cgroup (cgmount.c). */
+int plan_cgroup_mounts(struct child_plan *p, const struct ctr_cgroup *cg, struct brig_error *err);
+
+/* clone3 like fork: a pidfd when ret_pidfd, straight into a cgroup when
+ * cgroup_fd >= 0. */
+pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd);
+/* Clones the container process (or, on the slow path, the intermediate that
+ * forks it; SYNC_INIT_PID then names the init). Returns its pid. */
+pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err);
+
+/* The child's entry: never returns. */
+void child_main(struct child_plan *p) __attribute__((noreturn));
+/* exec's process: joins the container and execs; errors go to sync_fd. */
+void exec_child_main(struct child_plan *p) __attribute__((noreturn));
+
+/* ---- child steps (each returns 0 when its part of the config is absent) ---- */
+
+struct child_ctx {
+	struct child_plan *plan;
+	int root_fd;	  /* the rootfs before pivot, "/" after */
+	int report_fd;	  /* closes when the program execs; exec errors go there */
+	char *exec_path;  /* the resolved program */
+	char *hook_state; /* state JSON for createContainer hooks */
+};
+
+int mounts_prepare_root(struct child_ctx *c, struct brig_error *err);
+int mounts_apply(struct child_ctx *c, struct brig_error *err);
+int mounts_cgroup(struct child_ctx *c, const struct mount_plan *p, int target,
+		  struct brig_error *err);
+int mounts_pivot(struct child_ctx *c, struct brig_error *err);
+int mounts_finish_root(struct child_ctx *c, struct brig_error *err);
+int mounts_mask_paths(struct child_ctx *c, struct brig_error *err);
+int mounts_readonly_paths(struct child_ctx *c, struct brig_error *err);
+int mounts_readonly_root(struct child_ctx *c, struct brig_error *err);
+int dev_setup(struct child_ctx *c, struct brig_error *err);
+int console_setup(struct child_ctx *c, struct brig_error *err);
+int process_set_attrs(struct child_ctx *c, struct brig_error *err);
+int process_set_exec_attrs(struct child_ctx *c, struct brig_error *err);
+int process_set_final_affinity(struct child_ctx *c, struct brig_error *err);
+int process_set_user(struct child_ctx *c, struct brig_error *err);
+int process_drop_bounding(struct child_ctx *c, struct brig_error *err);
+int process_set_caps(struct child_ctx *c, struct brig_error *err);
+int process_find_exec(struct child_ctx *c, struct brig_error *err);
+int process_exec(struct child_ctx *c, struct brig_error *err);
+/* exec into a container with its own pid namespace: brig-init forks into it. */
+bool process_forks_into_pidns(const struct child_ctx *c);
+
+/* Opens path inside root_fd without leaving it (openat2 RESOLVE_IN_ROOT, no
+ * magic links). */
+int open_in_root(int root_fd, const char *path, int flags, struct brig_error *err);
+/* Like open_in_root, creating missing directories (and the last component as
+ * a directory or an empty file) on the way. */
+int mkpath_in_root(int root_fd, const char *path, bool last_is_dir, struct brig_error *err);
+/* mount_setattr(2) on the mount at fd (AT_EMPTY_PATH). */
+int mount_setattr_fd(int fd, uint64_t set, uint64_t clr, bool recursive, struct brig_error *err);
+/* "/proc/self/fd/N" for a mount(2) target or source that must not be re-resolved. */
+#define FD_PATH_MAX 32
+const char *fd_path(int fd, char buf[FD_PATH_MAX]);
+
+/* ---- containers without a mount namespace (hostmounts.c) ---- */
+
+/* Records the mount id now at the rootfs, before the child binds over it. */
+int host_mounts_record(int dir_fd, const char *rootfs, struct brig_error *err);
+/* Detaches what the container mounted over its rootfs, if anything. */
+void host_mounts_detach(int dir_fd, const char *rootfs);
+
+/* ---- brig-init (runtime/brig-init/, embedded) ---- */
+
+/* brig-init's fork mode reports the child's pid as {STUB_PID_MAGIC, pid}. */
+#define STUB_PID_MAGIC 0x21444950 /* "PID!" */
+
+extern const char brig_stub_start[];
+extern const char brig_stub_end[];
+/* A sealed memfd holding brig-init; -1 with err if memfds are unavailable. */
+int stub_memfd(struct brig_error *err);

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Paths inside the container's root, resolved without ever leaving it. Every
+ * mount target, device node and masked path goes through here: the rootfs is
+ * the container's (possibly hostile) content, and a symlink in it must not
+ * redirect a mount to the host (runc CVE-2021-30465 and friends). */
+#include "runtime/init/init.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+const char *fd_path(int fd, char buf[FD_PATH_MAX])
+{
+	snprintf(buf, FD_PATH_MAX, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+int open_in_root(int root_fd, const char *path, int flags, struct brig_error *err)
+{
+	struct open_how how = {
+	    .flags = (uint64_t)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	while (*path == '/')
+		path++;
+	if (*path == '\0')
+		path = ".";
+	int fd;
+	do
+		fd = (int)syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+	if (fd < 0)
+		return err_sys(err, "open '/%s' in the container", path);
+	return fd;
+}
+
+/* Creates the last component of `name` in dir_fd: a directory or an empty file. */
+static int make_component(int dir_fd, const char *name, bool is_dir)
+{
+	if (is_dir)
+		return mkdirat(dir_fd, name, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	int fd = openat(dir_fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	close(fd);
+	return 0;
+}
+
+int mkpath_in_root(int root_fd, const char *path, bool last_is_dir, struct brig_error *err)
+{
+	int fd = open_in_root(root_fd, path, O_PATH, err);
+	if (fd >= 0 || err->errnum != ENOENT)
+		return fd;
+
+	/* Walk the components, re-resolving each prefix from the root, so a
+	 * symlink among them is followed the way the container will see it. */
+	_cleanup_free_ char *copy = xstrdup(path);
+	_cleanup_close_ int parent = fcntl(root_fd, F_DUPFD_CLOEXEC, 3);
+	char *save = NULL;
+	for (char *comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
+		bool last = strspn(save, "/") == strlen(save);
+		if (make_component(parent, comp, last ? last_is_dir : true) < 0)
+			return err_sys(err, "create '%s' in the container", path);
+		/* copy is path with NULs for the separators consumed so far */
+		size_t prefix_len = (size_t)(comp - copy) + strlen(comp);
+		_cleanup_free_ char *prefix = xasprintf("%.*s", (int)prefix_len, path);
+		closep(&parent);
+		parent = open_in_root(root_fd, prefix, O_PATH, err);
+		if (parent < 0)
+			return -1;
+	}
+	return steal_fd(&parent);
+}
