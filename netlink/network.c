@@ -5,7 +5,7 @@
  * the setup wrote before acting. A container joins a brig network through a
  * veth pair: the host end on the network's bridge, the other end created
  * right in the container's namespace as eth0 with its leased address. */
-#include "netlink/netlink.h"
+#include "netlink/internal.h"
 #include "netlink/rtnl/rtnl.h"
 
 #include <arpa/inet.h>

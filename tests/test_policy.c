@@ -1,26 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-/* runtime/checkverb.c: `brig check`'s exit status and the policy `brig create`
- * enforces (check_policy_enforce), with configs and policies in temp files.
- * checkverb.c and lsm.c are compiled in; verb_usage is main.c's. */
-#include "runtime/container/container.h"
+/* runtime/cli/check.c: `brig check`'s exit status, and the policy `brig
+ * create` enforces (runtime/container/policy.c), with configs and policies in
+ * temp files. */
+#include "runtime/cli/cli.h"
+#include "runtime/init/init.h"
 
 #include <check.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 Suite *test_suite(void);
-
-/* until runtime.h declares them */
-int verb_check(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
-int check_policy_enforce(const char *policy_path, const struct spec *s, struct brig_error *err);
-bool lsm_apparmor_enabled(void);
-bool lsm_selinux_enabled(void);
-int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err);
-
-void verb_usage(const char *name, FILE *out)
-{
-	fprintf(out, "usage: brig %s\n", name);
-}
 
 static char dir[64];
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* runtime/signals.c: the names `kill` accepts, as runc takes them. */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <check.h>
 #include <signal.h>

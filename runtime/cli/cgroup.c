@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The verbs that act on the container's cgroup: pause, resume, ps, update,
  * events. Each opens the container (locked), then its cgroup from the record. */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <fcntl.h>
 #include <getopt.h>

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `features`: what this brig implements (runtime-spec features.md), with the
  * host-dependent parts (seccomp flags the kernel takes, LSMs) read here. */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
+#include "runtime/init/init.h"
 #include "seccomp/filter.h"
 
 #include <getopt.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The verbs runc's callers use, with runc's flags. Each parses its options,
  * opens the container and calls into lifecycle.c. */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <dirent.h>
 #include <fcntl.h>

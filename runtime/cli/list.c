@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `list` and `spec`: the two verbs that need no container. */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -2,11 +2,9 @@
 /* `brig network create|ls|inspect|rm`: brig's own internal networks, Linux
  * bridges with no uplink (docs/networking.md). */
 #include "netlink/netlink.h"
-#include "netlink/rtnl/rtnl.h"
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <getopt.h>
-#include <time.h>
 
 #define NETWORK_USAGE                                                                              \
 	"usage: brig network create NAME --subnet CIDR [--internal | --host-reachable]\n"          \
@@ -14,20 +12,6 @@
 	"       brig network ls [--quiet|-q]\n"                                                    \
 	"       brig network inspect NAME\n"                                                       \
 	"       brig network rm NAME\n"
-
-/* "brig-NAME" when it fits a link name, else "brig-" and a hash of NAME. */
-static char *bridge_name(const char *name)
-{
-	if (strlen(name) <= NETLINK_NAME_MAX - 5)
-		return xasprintf("brig-%s", name);
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const char *p = name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ULL;
-	h ^= h >> 33; /* murmur3's finalizer: every input bit moves the output */
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return xasprintf("brig-%010llx", (unsigned long long)(h >> 24));
-}
 
 struct create_args {
 	const char *name;
@@ -87,81 +71,17 @@ static int parse_create(int argc, char **argv, struct create_args *a, struct bri
 	return 0;
 }
 
-/* Another network on the same addresses would make the host's routes
- * ambiguous; another with the same bridge would share it. */
-static int check_unique(int dir_fd, const struct spec_network *n, struct brig_error *err)
-{
-	_cleanup_strv_ char **names = NULL;
-	if (netstore_list(dir_fd, &names, err) < 0)
-		return -1;
-	for (char **p = names; *p; p++) {
-		struct spec_network o = {0};
-		if (netstore_load(dir_fd, *p, &o, err) < 0)
-			continue;
-		int clash = lease_subnets_overlap(&o.subnet, &n->subnet) ? 1
-			    : !strcmp(o.bridge, n->bridge)		 ? 2
-									 : 0;
-		char net[16];
-		spec_ipv4_format(o.subnet.addr, net);
-		if (clash)
-			err_set(err, EEXIST, "network '%s' %s %s/%u", o.name,
-				clash == 1 ? "already uses" : "has the same bridge as", net,
-				o.subnet.prefix);
-		spec_network_clear(&o);
-		if (clash)
-			return -1;
-	}
-	return 0;
-}
-
-static int do_create(struct netstore *st, struct create_args *a, struct brig_error *err)
-{
-	struct spec_network *n = &a->n;
-	struct spec_network existing = {0};
-	if (netstore_load(st->dir_fd, a->name, &existing, err) == 0) {
-		spec_network_clear(&existing);
-		return err_set(err, EEXIST, "network '%s' already exists", a->name);
-	}
-	if (check_unique(st->dir_fd, n, err) < 0)
-		return -1;
-	_cleanup_netlink_ struct netlink *nl = netlink_open(err);
-	struct netlink_link_info info;
-	if (!nl)
-		return -1;
-	if (netlink_link_get(nl, 0, n->bridge, &info, err) == 0)
-		return err_set(err, EEXIST, "a link named '%s' exists already", n->bridge);
-	int index;
-	if (netbridge_ensure(nl, n, &index, err) < 0)
-		return -1;
-	if (netstore_save(st->dir_fd, n, err) < 0) {
-		struct brig_error ignored;
-		netbridge_remove(nl, n, &ignored);
-		return -1;
-	}
-	return 0;
-}
-
 static int net_create(int argc, char **argv, struct brig_error *err)
 {
 	struct create_args a = {0};
 	int r = parse_create(argc, argv, &a, err);
 	if (r != 0)
 		return r > 0 ? 0 : -1;
-	if (spec_network_name_validate(a.name, err) < 0 ||
-	    spec_cidr_parse(a.subnet, &a.n.subnet, err) < 0)
-		return -1;
-	struct timespec now;
-	char ts[40];
-	clock_gettime(CLOCK_REALTIME, &now);
-	format_rfc3339(&now, ts);
 	a.n.name = xstrdup(a.name);
-	a.n.bridge = bridge_name(a.name);
-	a.n.created = xstrdup(ts);
-	struct netstore st;
-	r = netstore_open(network_dir(), true, &st, err);
-	if (r == 0)
-		r = do_create(&st, &a, err);
-	netstore_close(&st);
+	if (spec_cidr_parse(a.subnet, &a.n.subnet, err) < 0)
+		r = -1;
+	else
+		r = network_create(&a.n, err);
 	spec_network_clear(&a.n);
 	return r;
 }
@@ -238,41 +158,11 @@ static int net_inspect(int argc, char **argv, struct brig_error *err)
 	return r;
 }
 
-static int do_rm(struct netstore *st, const char *name, struct brig_error *err)
-{
-	struct spec_network n = {0};
-	struct spec_lease *v = NULL;
-	size_t nv = 0;
-	if (netstore_load(st->dir_fd, name, &n, err) < 0)
-		return -1;
-	int r = netstore_leases(st->dir_fd, name, &v, &nv, err);
-	if (r == 0 && nv > 0)
-		r = err_set(err, EBUSY, "network '%s' has %zu container%s attached (first: '%s')",
-			    name, nv, nv == 1 ? "" : "s", v[0].id);
-	_cleanup_netlink_ struct netlink *nl = r == 0 ? netlink_open(err) : NULL;
-	if (r == 0 && !nl)
-		r = -1;
-	if (r == 0)
-		r = netbridge_remove(nl, &n, err);
-	if (r == 0)
-		r = netstore_remove(st->dir_fd, name, err);
-	spec_leases_free(v, nv);
-	spec_network_clear(&n);
-	return r;
-}
-
 static int net_rm(int argc, char **argv, struct brig_error *err)
 {
-	if (one_name("rm", argc, argv, err) < 0)
-		return -1;
-	struct netstore st;
-	if (netstore_open(network_dir(), false, &st, err) < 0)
-		return err->errnum == ENOENT
-			   ? err_set(err, ENOENT, "network '%s' does not exist", argv[1])
-			   : -1;
-	int r = do_rm(&st, argv[1], err);
-	netstore_close(&st);
-	return r;
+	if (argc != 2)
+		return err_set(err, EINVAL, "rm: want one NAME (see brig network --help)");
+	return network_remove(argv[1], err);
 }
 
 int verb_network(const struct global_opts *g, int argc, char **argv, struct brig_error *err)

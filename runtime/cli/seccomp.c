@@ -14,7 +14,7 @@
  *          "       seccomp explain PROFILE [--arch ARCH] [--cap CAP]...\n"
  *          "       seccomp convert PROFILE [--arch ARCH] [--cap CAP]..."
  *   summary: "compile, explain or convert a seccomp profile" */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 #include "seccomp/filter.h"
 
 #include <fcntl.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Signal names as runc's `kill` accepts them: with or without SIG, any case,
  * or a number; RTMIN+N / RTMAX-N for real-time signals. */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <ctype.h>
 #include <strings.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `update` and `events`: change a running container's limits, and report its
  * cgroup's numbers the way runc does (containerd's shim and podman read them). */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <ctype.h>
 #include <fcntl.h>

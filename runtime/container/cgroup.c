@@ -3,8 +3,7 @@
  * linux.resources before the process exists, found again from the state
  * record, released at delete. The cgroups module does the work; this file
  * holds the runtime's choices: what a rootless brig may skip, and the order. */
-#include "runtime/container/container.h"
-#include "runtime/init/init.h"
+#include "runtime/container/internal.h"
 
 #include <fcntl.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * on that one bind; delete, or a failed create, detaches it with everything on
  * top. The mount id found at the rootfs before the child ran tells whether the
  * bind is there: only a mount brig put over the rootfs is ever detached. */
-#include "runtime/init/init.h"
+#include "runtime/container/internal.h"
 
 #include <fcntl.h>
 #include <sys/mount.h>

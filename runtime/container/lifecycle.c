@@ -5,8 +5,8 @@
  * is ready; on any error it kills the child and removes the state, so a
  * failed create leaves nothing behind. */
 #include "netlink/netlink.h"
-#include "runtime/container/container.h"
-#include "runtime/init/init.h"
+#include "runtime/brig-init/brig-init.h"
+#include "runtime/container/internal.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -48,98 +48,6 @@ static int open_fifo(struct container *c, const char *name, struct brig_error *e
 	return fd;
 }
 
-int lifecycle_connect_console(const char *path, struct brig_error *err)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return err_set(err, ENAMETOOLONG, "console socket path '%s' is too long", path);
-	strcpy(sa.sun_path, path);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return err_sys(err, "socket");
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		return err_sys(err, "connect to console socket '%s'", path);
-	return steal_fd(&fd);
-}
-
-int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
-		 struct brig_error *err)
-{
-	_cleanup_free_ char *buf = xcalloc(n + 1, 40);
-	size_t len = 0;
-	for (size_t i = 0; i < n; i++)
-		len += (size_t)sprintf(buf + len, "%u %u %u\n", m[i].container_id, m[i].host_id,
-				       m[i].size);
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
-	if (write_file_at(AT_FDCWD, path, buf, len, 0, err) < 0)
-		return err_wrap(err, "write %s", file);
-	return 0;
-}
-
-/* newuidmap/newgidmap (shadow's setuid helpers) write ranges an unprivileged
- * user may use per /etc/subuid and /etc/subgid. */
-static int run_map_helper(const char *tool, pid_t pid, const struct spec_idmap *m, size_t n,
-			  struct brig_error *err)
-{
-	_cleanup_free_ char **argv = xcalloc(3 * n + 3, sizeof(char *));
-	_cleanup_free_ char *nums = xcalloc(3 * n + 1, 16);
-	size_t k = 0;
-	argv[k++] = (char *)tool;
-	argv[k++] = nums;
-	sprintf(nums, "%d", pid);
-	char *p = nums + 16;
-	for (size_t i = 0; i < n; i++, p += 48) {
-		sprintf(p, "%u", m[i].container_id);
-		sprintf(p + 16, "%u", m[i].host_id);
-		sprintf(p + 32, "%u", m[i].size);
-		argv[k++] = p;
-		argv[k++] = p + 16;
-		argv[k++] = p + 32;
-	}
-	pid_t child = fork();
-	if (child == 0) {
-		execvp(tool, argv);
-		_exit(127);
-	}
-	int status;
-	if (child < 0 || waitpid(child, &status, 0) < 0)
-		return err_sys(err, "run %s", tool);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		return err_set(err, EPERM,
-			       "%s failed (status %d): is %s installed, and the range in "
-			       "/etc/sub%cid?",
-			       tool, WIFEXITED(status) ? WEXITSTATUS(status) : -1, tool, tool[3]);
-	return 0;
-}
-
-/* Unprivileged users may map their own id, once, without a helper. */
-static bool own_id_only(const struct spec_idmap *m, size_t n, unsigned id)
-{
-	return n == 1 && m[0].host_id == id && m[0].size == 1;
-}
-
-static int write_id_maps(pid_t pid, const struct spec_linux *l, struct brig_error *err)
-{
-	bool root = geteuid() == 0;
-	if (!root && !own_id_only(l->uid_mappings, l->n_uid_mappings, geteuid())) {
-		if (run_map_helper("newuidmap", pid, l->uid_mappings, l->n_uid_mappings, err) < 0)
-			return -1;
-	} else if (write_id_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0) {
-		return -1;
-	}
-	if (!root && !own_id_only(l->gid_mappings, l->n_gid_mappings, getegid()))
-		return run_map_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, err);
-	if (!root) {
-		/* Unprivileged: gid_map needs setgroups denied first. */
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
-		if (write_file_at(AT_FDCWD, path, "deny", 4, 0, err) < 0)
-			return -1;
-	}
-	return write_id_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
-}
-
 static char *state_json(struct container *c, enum spec_status status)
 {
 	enum spec_status saved = c->state.status;
@@ -147,94 +55,6 @@ static char *state_json(struct container *c, enum spec_status status)
 	char *s = spec_state_format_public(&c->state, false);
 	c->state.status = saved;
 	return s;
-}
-
-/* linux.seccomp compiled here, in the parent (or read from the cache of
- * compiled filters); the child only loads it. A NOTIFY filter's agent is
- * connected now: listenerPath is a host path. */
-int plan_seccomp(const struct spec *s, const char *state_root, struct child_plan *p,
-		 struct brig_error *err)
-{
-	if (!s->linux.seccomp.present)
-		return 0;
-	/* Host-wide, beside brig's default state, not under --root: Docker
-	 * gives every runc-compatible runtime the same --root, and runc's
-	 * `list` would trip over it. */
-	(void)state_root;
-	const char *env = getenv("BRIG_SECCOMP_CACHE");
-	_cleanup_free_ char *cache =
-	    env && *env ? xstrdup(env) : path_join(runtime_default_root(), ".seccomp-cache");
-	struct filter_opts fo = {.cache_dir = cache};
-	struct filter *f = filter_compile(&s->linux.seccomp, &fo, err);
-	if (!f)
-		return -1;
-	p->filter = f;
-	log_debug("seccomp: %u instructions%s", (unsigned)f->prog.len,
-		  f->from_cache ? " (cached)" : "");
-	if (f->notify &&
-	    (p->seccomp_sock = filter_listener_connect(s->linux.seccomp.listener_path, err)) < 0)
-		return -1;
-	return 0;
-}
-
-/* The planning that needs no child: everything that can fail does so here. */
-static int plan_child(const struct spec *s, const struct create_opts *o, const char *id,
-		      struct child_plan *p, struct brig_error *err)
-{
-	const struct spec_linux *l = &s->linux;
-	p->spec = s;
-	p->proc = &s->process;
-	p->id = id;
-	p->rootfs = s->root.abs_path;
-	p->no_pivot = o->no_pivot;
-	p->no_new_keyring = o->no_new_keyring;
-	p->preserve_fds = o->preserve_fds;
-	if (l->intel_rdt.present) /* features.md advertises intelRdt: disabled */
-		return err_set(err, ENOTSUP, "linux.intelRdt: Intel RDT is not supported by brig");
-	/* Without a mount namespace the container shares the runtime's, as the
-	 * spec asks; its mounts then live under a bind of the rootfs. */
-	p->host_mounts = !l->namespaces[SPEC_NS_MOUNT].present;
-	for (int t = 0; t < SPEC_NS_COUNT; t++) {
-		if (!l->namespaces[t].present)
-			continue;
-		if (l->namespaces[t].path)
-			p->slow_path = true;
-		else
-			p->clone_flags |= spec_ns_clone_flag((enum spec_ns_type)t);
-	}
-	caps_plan(&s->process.capabilities, &p->caps);
-	p->new_userns = (p->clone_flags & CLONE_NEWUSER) != 0;
-	p->in_userns = p->new_userns || l->namespaces[SPEC_NS_USER].path || process_in_userns();
-	if (l->time_offsets.monotonic.set || l->time_offsets.boottime.set)
-		p->slow_path = true;
-	if (plan_mounts(s, p, err) < 0 || plan_seccomp(s, o->state_root, p, err) < 0)
-		return -1;
-	return 0;
-}
-
-char **lifecycle_plan_env(const struct spec_process *proc, int listen_fds)
-{
-	size_t n = strv_length(proc->env);
-	char **env = xcalloc(n + 3, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		env[i] = xstrdup(proc->env[i]);
-	if (listen_fds > 0) {
-		/* systemd socket activation passes through: the fds are the first
-		 * preserved ones; the child puts its own pid in LISTEN_PID. */
-		env[n++] = xasprintf("LISTEN_FDS=%d", listen_fds);
-		env[n++] = xstrdup("LISTEN_PID=");
-	}
-	return env;
-}
-
-int lifecycle_listen_fds(void)
-{
-	/* sd_listen_fds(3): the fds are ours only if LISTEN_PID names us. */
-	const char *lf = getenv("LISTEN_FDS"), *lp = getenv("LISTEN_PID");
-	int64_t v, pid;
-	if (!lf || !lp || parse_int64(lp, 1, INT32_MAX, &pid) < 0 || pid != getpid())
-		return 0;
-	return parse_int64(lf, 0, 1024, &v) == 0 ? (int)v : 0;
 }
 
 struct creation {
@@ -246,7 +66,8 @@ struct creation {
 	pid_t intermediate;
 	bool hooks_started; /* a failure from here on continues at step 12 */
 	bool systemd_cgroup;
-	int rootless; /* --rootless: -1 auto, 0 false, 1 true */
+	int rootless;		   /* --rootless: -1 auto, 0 false, 1 true */
+	const char *seccomp_cache; /* the compiled filters' directory */
 	struct network_plan net;
 	struct ctr_cgroup cg;
 };
@@ -376,21 +197,6 @@ static int serve_child(struct creation *cr, const struct spec *s, struct brig_er
 	}
 }
 
-int lifecycle_write_pid_file(const char *path, pid_t pid, struct brig_error *err)
-{
-	/* Atomic (rename), no trailing newline: callers parse a bare number. */
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", pid);
-	_cleanup_free_ char *tmp = xasprintf("%s.brig-%d", path, getpid());
-	if (write_file_at(AT_FDCWD, tmp, buf, (size_t)n, O_CREAT | O_TRUNC | O_EXCL, err) < 0)
-		return err_wrap(err, "pid file");
-	if (rename(tmp, path) < 0) {
-		unlink(tmp);
-		return err_sys(err, "pid file '%s'", path);
-	}
-	return 0;
-}
-
 /* The cgroup exists, limited, before the process does; the process is cloned
  * straight into it (and joins v1 hierarchies at its first sync). On a hybrid
  * host its cgroup namespace waits for that: one made at clone would be rooted
@@ -400,7 +206,6 @@ static int plan_cgroup(struct creation *cr, const struct spec *s, struct brig_er
 	struct child_plan *p = &cr->plan;
 	if (cgroup_setup(s, cr->c->id, cr->systemd_cgroup, cr->rootless, &cr->cg, err) < 0)
 		return -1;
-	p->cgroup = &cr->cg;
 	p->cgroup_fd = cgroup_v2_fd(&cr->cg);
 	p->cgroup_sync = cr->cg.active && cr->cg.cg.n_v1 > 0;
 	if (p->cgroup_sync && (p->clone_flags & CLONE_NEWCGROUP)) {
@@ -409,7 +214,8 @@ static int plan_cgroup(struct creation *cr, const struct spec *s, struct brig_er
 	}
 	for (size_t i = 0; i < p->n_mounts; i++)
 		if (p->mounts[i].kind == MOUNT_CGROUP)
-			return plan_cgroup_mounts(p, &cr->cg, err);
+			return plan_cgroup_mounts(p, &cr->cg.host,
+						  cr->cg.active ? &cr->cg.cg : NULL, err);
 	return 0;
 }
 
@@ -420,15 +226,15 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	if (write_file_at(cr->c->dir_fd, CONFIG_COPY, config_text, strlen(config_text),
 			  O_CREAT | O_EXCL, err) < 0)
 		return err_wrap(err, "copy config");
-	if (plan_child(s, o, cr->c->id, p, err) < 0)
+	if (plan_child(s, o, cr->c->id, cr->seccomp_cache, p, err) < 0)
 		return -1;
-	int listen_fds = lifecycle_listen_fds();
+	int listen_fds = plan_listen_fds();
 	p->preserve_fds = listen_fds + o->preserve_fds;
-	p->env = lifecycle_plan_env(&s->process, listen_fds);
+	p->env = plan_env(&s->process, listen_fds);
 	if (s->process.terminal) {
 		p->console_fd = o->console_sock_fd >= 0
 				    ? fcntl(o->console_sock_fd, F_DUPFD_CLOEXEC, 3)
-				    : lifecycle_connect_console(o->console_socket, err);
+				    : io_connect_console(o->console_socket, err);
 		if (p->console_fd < 0)
 			return o->console_sock_fd >= 0 ? err_sys(err, "dup console socket") : -1;
 	}
@@ -438,7 +244,7 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 		return -1;
 	if ((p->wait_fd = open_fifo(cr->c, EXEC_FIFO, err)) < 0 ||
 	    (p->status_fd = open_fifo(cr->c, STATUS_FIFO, err)) < 0 ||
-	    (p->stub_fd = stub_memfd(err)) < 0)
+	    (p->brig_init_fd = brig_init_memfd(err)) < 0)
 		return -1;
 	int sv[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -452,7 +258,7 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	closep(&p->status_fd), p->status_fd = -1;
 	closep(&p->seccomp_sock), p->seccomp_sock = -1; /* the agent must see EOF */
 	closep(&p->console_fd), p->console_fd = -1;
-	closep(&p->stub_fd), p->stub_fd = -1;
+	closep(&p->brig_init_fd), p->brig_init_fd = -1;
 	if (cr->pid < 0)
 		return -1;
 	log_debug("create %s: cloned %d (namespace flags %#x, %s path)", cr->c->id, cr->pid,
@@ -470,7 +276,7 @@ static int create_in(struct creation *cr, const struct spec *s, const char *conf
 	if (container_save(cr->c, err) < 0)
 		return -1;
 	log_debug("create %s: init %d is waiting for start", cr->c->id, cr->pid);
-	if (o->pid_file && lifecycle_write_pid_file(o->pid_file, cr->pid, err) < 0)
+	if (o->pid_file && io_write_pid_file(o->pid_file, cr->pid, err) < 0)
 		return -1;
 	return 0;
 }
@@ -504,9 +310,6 @@ static void abort_creation(struct creation *cr, const struct spec *s)
 struct container *lifecycle_create(const struct global_opts *g, const char *id,
 				   const struct create_opts *o, struct brig_error *err)
 {
-	struct create_opts with_root = *o;
-	with_root.state_root = g->root;
-	o = &with_root;
 	if (container_id_validate(id, err) < 0)
 		return NULL;
 	_cleanup_free_ char *bundle = realpath(o->bundle ? o->bundle : ".", NULL);
@@ -527,8 +330,9 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 	}
 	struct creation cr = {.sync_fd = -1, .pidfd = -1, .cg = CTR_CGROUP_INIT};
 	cr.systemd_cgroup = g->systemd_cgroup;
+	cr.seccomp_cache = g->seccomp_cache;
 	cr.rootless = g->rootless;
-	cr.plan.console_fd = cr.plan.stub_fd = cr.plan.sync_fd = cr.plan.cgroup_fd = -1;
+	cr.plan.console_fd = cr.plan.brig_init_fd = cr.plan.sync_fd = cr.plan.cgroup_fd = -1;
 	cr.plan.wait_fd = cr.plan.status_fd = -1;
 	cr.plan.join_pidfd = cr.plan.seccomp_sock = -1;
 	int r = -1;
@@ -612,37 +416,6 @@ static int release_init(struct container *c, struct brig_error *err)
 	if (got != 1 || buf[0] != 'X')
 		return err_set(err, ECHILD, "the container process exited before its program ran");
 	return 0;
-}
-
-int lifecycle_wait_exec(int fd, pid_t *ret_forked, struct brig_error *err)
-{
-	union {
-		struct {
-			uint32_t type;
-			struct brig_error e;
-		} msg;
-		int stub_errno;
-		int pid_msg[2];
-	} buf;
-	ssize_t n;
-	for (;;) {
-		do
-			n = recv(fd, &buf, sizeof(buf), 0);
-		while (n < 0 && errno == EINTR);
-		if (n != sizeof(buf.pid_msg) || buf.pid_msg[0] != STUB_PID_MAGIC || !ret_forked)
-			break;
-		*ret_forked = buf.pid_msg[1];
-	}
-	if (n == 0)
-		return 0;
-	if (n == sizeof(int))
-		return err_errno(err, buf.stub_errno, "exec the container process");
-	if (n == sizeof(buf.msg) && buf.msg.type == SYNC_ERROR) {
-		*err = buf.msg.e;
-		err->msg[sizeof(err->msg) - 1] = '\0';
-		return -1;
-	}
-	return err_sys(err, "wait for the container process to exec");
 }
 
 int lifecycle_start(struct container *c, struct brig_error *err)

@@ -6,27 +6,13 @@
  * the runtime's namespaces, then create the rest), so an intermediate
  * process does the joins and unshares, then forks the init with CLONE_PARENT
  * so that the init is still brig's direct child, and exits. */
-#include "runtime/container/container.h"
-#include "runtime/init/init.h"
+#include "runtime/container/internal.h"
 
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-
-pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd)
-{
-	struct clone_args args = {
-	    .flags =
-		flags | (ret_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
-	    .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
-	    .exit_signal = (uint64_t)exit_signal,
-	    .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
-	};
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
 
 static int join_ns(enum spec_ns_type t, const char *path, struct brig_error *err)
 {
@@ -124,33 +110,4 @@ pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct br
 		child_main(p);
 	}
 	return pid;
-}
-
-/* The namespaces of the init that differ from brig's own. */
-int ns_differing(pid_t pid, struct brig_error *err)
-{
-	static const struct {
-		const char *name;
-		int flag;
-	} ns[] = {
-	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
-	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
-	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
-	};
-	int flags = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
-		char path[64];
-		struct stat theirs, ours;
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i].name);
-		if (stat(path, &theirs) < 0) {
-			if (errno == ENOENT)
-				continue; /* a kernel without this namespace type */
-			return err_sys(err, "stat '%s'", path);
-		}
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
-		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
-		    theirs.st_dev != ours.st_dev)
-			flags |= ns[i].flag;
-	}
-	return flags;
 }

@@ -4,8 +4,7 @@
  * one part and returns 0 when that part of the config is absent. Up to
  * "report ready" errors go to the parent over the sync socket; after it, to
  * `brig start` over the start connection. */
-#include "netlink/rtnl/rtnl.h"
-#include "runtime/container/container.h"
+#include "netlink/netlink.h"
 #include "runtime/init/init.h"
 
 #include <fcntl.h>
@@ -79,7 +78,7 @@ static int loopback_up(struct child_ctx *c, struct brig_error *err)
 {
 	if (!(c->plan->clone_flags & CLONE_NEWNET))
 		return 0;
-	return netlink_link_up_by_name("lo", err);
+	return network_loopback_up(err);
 }
 
 static int set_hostname(struct child_ctx *c, struct brig_error *err)
@@ -327,8 +326,8 @@ static void close_inherited(struct child_plan *p)
 {
 	size_t n = 0;
 	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 9, sizeof(int));
-	int fixed[] = {p->sync_fd, p->wait_fd,	  p->status_fd,	   p->console_fd,
-		       p->stub_fd, p->join_pidfd, p->seccomp_sock, log_fd()};
+	int fixed[] = {p->sync_fd,	p->wait_fd,    p->status_fd,	p->console_fd,
+		       p->brig_init_fd, p->join_pidfd, p->seccomp_sock, log_fd()};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		keep[n++] = fixed[i];
 	for (size_t i = 0; i < p->n_mounts; i++)

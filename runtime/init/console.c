@@ -82,7 +82,7 @@ int console_setup(struct child_ctx *c, struct brig_error *err)
 		return -1;
 	closep(&c->plan->console_fd);
 	c->plan->console_fd = -1;
-	/* A process brig-init forks makes the session itself (stub.c). */
+	/* A process brig-init forks makes the session itself (brig-init/brig-init.c). */
 	if (!process_forks_into_pidns(c) && setsid() < 0)
 		return err_sys(err, "setsid");
 	if (!process_forks_into_pidns(c) && ioctl(slave, TIOCSCTTY, 0) < 0)

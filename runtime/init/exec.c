@@ -2,14 +2,28 @@
 /* Finding the program before `create` returns (so a missing or non-executable
  * binary fails create with runc's words), and the final exec through the
  * sealed brig-init (runtime/brig-init/brig-init.c says why). */
+#include "runtime/brig-init/brig-init.h"
 #include "runtime/init/init.h"
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+
+pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd)
+{
+	struct clone_args args = {
+	    .flags =
+		flags | (ret_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+	    .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+	    .exit_signal = (uint64_t)exit_signal,
+	    .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
+	};
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -113,7 +127,7 @@ static int wait_for_start(int wait, int report)
 }
 
 /* exec into a container with its own pid namespace: this process is not in
- * it (see stub.c); a child made with CLONE_PARENT is. */
+ * it (see brig-init/brig-init.c); a child made with CLONE_PARENT is. */
 bool process_forks_into_pidns(const struct child_ctx *c)
 {
 	return c->plan->is_exec && (c->plan->join_flags & CLONE_NEWPID);
@@ -134,7 +148,7 @@ static int fork_and_exec(struct child_ctx *c, int conn, char *const *env, struct
 	}
 	if (pid < 0)
 		return err_sys(err, "fork into the container's pid namespace");
-	int msg[2] = {STUB_PID_MAGIC, pid};
+	int msg[2] = {BRIG_INIT_PID_MAGIC, pid};
 	write_all(conn, msg, sizeof(msg));
 	_exit(0);
 }
@@ -167,7 +181,7 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	char *empty[] = {NULL};
 	char *const *env = c->plan->env ? c->plan->env : empty;
 
-	syscall(SYS_execveat, c->plan->stub_fd, "", argv, env, AT_EMPTY_PATH);
+	syscall(SYS_execveat, c->plan->brig_init_fd, "", argv, env, AT_EMPTY_PATH);
 	/* No executable memfd (vm.memfd_noexec=2, an LSM): exec directly, still
 	 * correct, without the /proc/self/exe protection. */
 	log_debug("exec brig-init: %s; executing '%s' directly", strerror(errno), c->exec_path);

@@ -101,3 +101,81 @@ int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err)
 		return err_sys(err, "attach idmapped mount");
 	return 0;
 }
+
+int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
+		 struct brig_error *err)
+{
+	_cleanup_free_ char *buf = xcalloc(n + 1, 40);
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(buf + len, "%u %u %u\n", m[i].container_id, m[i].host_id,
+				       m[i].size);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+	if (write_file_at(AT_FDCWD, path, buf, len, 0, err) < 0)
+		return err_wrap(err, "write %s", file);
+	return 0;
+}
+
+/* newuidmap/newgidmap (shadow's setuid helpers) write ranges an unprivileged
+ * user may use per /etc/subuid and /etc/subgid. */
+static int run_map_helper(const char *tool, pid_t pid, const struct spec_idmap *m, size_t n,
+			  struct brig_error *err)
+{
+	_cleanup_free_ char **argv = xcalloc(3 * n + 3, sizeof(char *));
+	_cleanup_free_ char *nums = xcalloc(3 * n + 1, 16);
+	size_t k = 0;
+	argv[k++] = (char *)tool;
+	argv[k++] = nums;
+	sprintf(nums, "%d", pid);
+	char *p = nums + 16;
+	for (size_t i = 0; i < n; i++, p += 48) {
+		sprintf(p, "%u", m[i].container_id);
+		sprintf(p + 16, "%u", m[i].host_id);
+		sprintf(p + 32, "%u", m[i].size);
+		argv[k++] = p;
+		argv[k++] = p + 16;
+		argv[k++] = p + 32;
+	}
+	pid_t child = fork();
+	if (child == 0) {
+		execvp(tool, argv);
+		_exit(127);
+	}
+	int status;
+	if (child < 0 || waitpid(child, &status, 0) < 0)
+		return err_sys(err, "run %s", tool);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return err_set(err, EPERM,
+			       "%s failed (status %d): is %s installed, and the range in "
+			       "/etc/sub%cid?",
+			       tool, WIFEXITED(status) ? WEXITSTATUS(status) : -1, tool, tool[3]);
+	return 0;
+}
+
+/* Unprivileged users may map their own id, once, without a helper. */
+static bool own_id_only(const struct spec_idmap *m, size_t n, unsigned id)
+{
+	return n == 1 && m[0].host_id == id && m[0].size == 1;
+}
+
+int write_id_maps(pid_t pid, const struct spec_linux *l, struct brig_error *err)
+{
+	bool root = geteuid() == 0;
+	if (!root && !own_id_only(l->uid_mappings, l->n_uid_mappings, geteuid())) {
+		if (run_map_helper("newuidmap", pid, l->uid_mappings, l->n_uid_mappings, err) < 0)
+			return -1;
+	} else if (write_id_map(pid, "uid_map", l->uid_mappings, l->n_uid_mappings, err) < 0) {
+		return -1;
+	}
+	if (!root && !own_id_only(l->gid_mappings, l->n_gid_mappings, getegid()))
+		return run_map_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, err);
+	if (!root) {
+		/* Unprivileged: gid_map needs setgroups denied first. */
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
+		if (write_file_at(AT_FDCWD, path, "deny", 4, 0, err) < 0)
+			return -1;
+	}
+	return write_id_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
+}

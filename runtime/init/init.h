@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The container process: what the parent plans before clone (struct child_plan)
- * and the ordered steps the child applies (child.c, mounts.c, dev.c, ...),
- * with the message protocol between them (sync.c). Private to runtime/. */
+/* runtime/init: the container process. What the parent plans before clone
+ * (struct child_plan, with the plan_* functions of each step's file), the
+ * ordered steps the child applies (child.c, mounts.c, dev.c, ...), the
+ * message protocol between them (sync.c), the id maps and the hooks. Used by
+ * runtime/container; it uses nothing of it. */
 #pragma once
 
 #include "base/base.h"
-#include "runtime/container/container.h"
+#include "cgroups/cgroups.h"
 #include "seccomp/filter.h"
 #include "spec/spec.h"
 
@@ -75,20 +77,19 @@ struct child_plan {
 	bool no_pivot;
 	bool no_new_keyring;
 	bool new_userns;
-	bool in_userns;	       /* the container's user namespace is not the initial one */
-	bool slow_path;	       /* namespaces to join or time offsets: via an intermediate */
-	bool setup_dev;	       /* /dev not bind-mounted from the host: create devices */
-	bool host_mounts;      /* no mount namespace: mounts go to the runtime's, under a
-				* private bind of the rootfs that delete detaches */
-	int clone_flags;       /* the CLONE_NEW* flags of the namespaces to create */
-	int cgroup_fd;	       /* the unified cgroup for CLONE_INTO_CGROUP, -1: none */
-	bool cgroup_sync;      /* the child asks to be put in its (v1) cgroups */
-	bool unshare_cgroupns; /* ... and then makes its cgroup namespace */
-	const struct ctr_cgroup *cgroup; /* the container's, for cgroup mounts */
-	const struct filter *filter;	 /* compiled linux.seccomp, NULL: none */
-	int seccomp_sock;		 /* connected to listenerPath (NOTIFY), -1: none */
-	const char *seccomp_state;	 /* exec: the state for the agent (create: hook_state) */
-	struct cgroup_hier *cgroups;	 /* planned only when a cgroup mount is asked for */
+	bool in_userns;		     /* the container's user namespace is not the initial one */
+	bool slow_path;		     /* namespaces to join or time offsets: via an intermediate */
+	bool setup_dev;		     /* /dev not bind-mounted from the host: create devices */
+	bool host_mounts;	     /* no mount namespace: mounts go to the runtime's, under a
+				      * private bind of the rootfs that delete detaches */
+	int clone_flags;	     /* the CLONE_NEW* flags of the namespaces to create */
+	int cgroup_fd;		     /* the unified cgroup for CLONE_INTO_CGROUP, -1: none */
+	bool cgroup_sync;	     /* the child asks to be put in its (v1) cgroups */
+	bool unshare_cgroupns;	     /* ... and then makes its cgroup namespace */
+	const struct filter *filter; /* compiled linux.seccomp, NULL: none */
+	int seccomp_sock;	     /* connected to listenerPath (NOTIFY), -1: none */
+	const char *seccomp_state;   /* exec: the state for the agent (create: hook_state) */
+	struct cgroup_hier *cgroups; /* planned only when a cgroup mount is asked for */
 	size_t n_cgroups;
 	bool cgroup_unified; /* the host is cgroup2 only (cgroups[0] is it) */
 	char **env;	     /* process env, plus LISTEN_FDS/LISTEN_PID when passed */
@@ -99,37 +100,37 @@ struct child_plan {
 	int join_flags;
 	/* fds the child inherits */
 	int sync_fd;
-	int wait_fd;	/* create: the exec fifo, read-write: brig-init waits on it */
-	int status_fd;	/* create: the status fifo, read-write: closes on exec */
-	int console_fd; /* connected console socket, -1: no terminal */
-	int stub_fd;	/* sealed memfd with brig-init */
+	int wait_fd;	  /* create: the exec fifo, read-write: brig-init waits on it */
+	int status_fd;	  /* create: the status fifo, read-write: closes on exec */
+	int console_fd;	  /* connected console socket, -1: no terminal */
+	int brig_init_fd; /* sealed memfd with brig-init */
 };
 
 int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
-int plan_seccomp(const struct spec *s, const char *state_root, struct child_plan *p,
-		 struct brig_error *err);
 /* The capability sets to apply: those outside brig's own bounding set cannot
  * be granted; runtime-spec: warn, and do not fail for them. */
 void caps_plan(const struct spec_capabilities *want, struct spec_capabilities *ret);
 void plan_free_mounts(struct child_plan *p);
-/* Writes /proc/PID/{uid,gid}_map (lifecycle.c). */
+/* Writes /proc/PID/{uid,gid}_map (idmap.c). */
 int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t n,
 		 struct brig_error *err);
+/* The container's user namespace maps for process pid: written directly, or
+ * through newuidmap/newgidmap for ranges an unprivileged user may not write. */
+int write_id_maps(pid_t pid, const struct spec_linux *l, struct brig_error *err);
 /* Prepares the detached idmapped trees (idmap.c); the child attaches them. */
 int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
 int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err);
 /* Copies what orig_dir holds into new_dir (copyup.c). */
 int mount_copy_up(int orig_dir, int new_dir, struct brig_error *err);
 /* The host's cgroup hierarchies, as the container's cgroup mounts show them:
- * each at the container's own cgroup (cgmount.c). */
-int plan_cgroup_mounts(struct child_plan *p, const struct ctr_cgroup *cg, struct brig_error *err);
+ * each at the container's own cgroup cg (NULL: the container has none, and
+ * brig's own is shown) (cgmount.c). */
+int plan_cgroup_mounts(struct child_plan *p, const struct cgroups_host *h,
+		       const struct cgroups_cgroup *cg, struct brig_error *err);
 
 /* clone3 like fork: a pidfd when ret_pidfd, straight into a cgroup when
  * cgroup_fd >= 0. */
 pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd);
-/* Clones the container process (or, on the slow path, the intermediate that
- * forks it; SYNC_INIT_PID then names the init). Returns its pid. */
-pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err);
 
 /* The child's entry: never returns. */
 void child_main(struct child_plan *p) __attribute__((noreturn));
@@ -180,19 +181,21 @@ int mount_setattr_fd(int fd, uint64_t set, uint64_t clr, bool recursive, struct 
 #define FD_PATH_MAX 32
 const char *fd_path(int fd, char buf[FD_PATH_MAX]);
 
-/* ---- containers without a mount namespace (hostmounts.c) ---- */
+/* ---- hooks (hooks.c) ---- */
 
-/* Records the mount id now at the rootfs, before the child binds over it. */
-int host_mounts_record(int dir_fd, const char *rootfs, struct brig_error *err);
-/* Detaches what the container mounted over its rootfs, if anything. */
-void host_mounts_detach(int dir_fd, const char *rootfs);
+/* Runs each hook in order with state_json on stdin; stops at the first failure
+ * unless keep_going (poststop), in which case failures are logged as warnings. */
+int hooks_run(const struct spec_hook_list *list, const char *kind, const char *state_json,
+	      bool keep_going, struct brig_error *err);
+/* The same, each hook in the namespaces of process pid (pidfd); rootfs is its
+ * root when it has no mount namespace of its own. Stops at the first failure. */
+int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char *state_json,
+		 pid_t pid, int pidfd, const char *rootfs, struct brig_error *err);
+/* The CLONE_NEW* namespaces of pid that differ from brig's own. */
+int ns_differing(pid_t pid, struct brig_error *err);
 
-/* ---- brig-init (runtime/brig-init/, embedded) ---- */
+/* ---- AppArmor and SELinux (lsm.c): exec labels apply at the next execve ---- */
 
-/* brig-init's fork mode reports the child's pid as {STUB_PID_MAGIC, pid}. */
-#define STUB_PID_MAGIC 0x21444950 /* "PID!" */
-
-extern const char brig_stub_start[];
-extern const char brig_stub_end[];
-/* A sealed memfd holding brig-init; -1 with err if memfds are unavailable. */
-int stub_memfd(struct brig_error *err);
+bool lsm_apparmor_enabled(void);
+bool lsm_selinux_enabled(void);
+int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err);

@@ -1,24 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /* AppArmor and SELinux: whether the host has them, and the exec labels of
  * the container process (process.apparmorProfile, process.selinuxLabel).
- * Both take effect at the process's next execve.
- *
- * To wire (runtime.h):
- *    *    *    * lsm_set_exec_labels runs in the container process after pivot_root (it
- * writes to the container's /proc/thread-self) and before no_new_privs:
- * AppArmor refuses most profile transitions under no_new_privs. */
-#include "runtime/container/container.h"
+ * Both take effect at the process's next execve. lsm_set_exec_labels runs in
+ * the container process after pivot_root (it writes to the container's
+ * /proc/thread-self) and before no_new_privs: AppArmor refuses most profile
+ * transitions under no_new_privs. */
+#include "runtime/init/init.h"
 
 #include <fcntl.h>
 #include <sys/statfs.h>
 #include <sys/vfs.h>
 
 #define SELINUX_MAGIC 0xf97cff8c
-
-/* until runtime.h declares them (identical redeclarations are fine) */
-bool lsm_apparmor_enabled(void);
-bool lsm_selinux_enabled(void);
-int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err);
 
 /* runc's test: apparmorfs is there and the module says Y. */
 bool lsm_apparmor_enabled(void)

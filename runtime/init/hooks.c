@@ -2,13 +2,14 @@
 /* Running one list of hooks: each gets the state JSON on stdin, its own args
  * and env (and nothing of brig's), and is killed at its timeout. Output is
  * collected and put in the error when the hook fails. */
-#include "runtime/container/container.h"
+#include "runtime/init/init.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -225,4 +226,33 @@ int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char
 	if (w.flags < 0)
 		return -1;
 	return run_list(list, kind, state_json, false, &w, err);
+}
+
+/* The namespaces of the init that differ from brig's own. */
+int ns_differing(pid_t pid, struct brig_error *err)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} ns[] = {
+	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
+	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
+	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
+	};
+	int flags = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char path[64];
+		struct stat theirs, ours;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i].name);
+		if (stat(path, &theirs) < 0) {
+			if (errno == ENOENT)
+				continue; /* a kernel without this namespace type */
+			return err_sys(err, "stat '%s'", path);
+		}
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
+		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
+		    theirs.st_dev != ours.st_dev)
+			flags |= ns[i].flag;
+	}
+	return flags;
 }

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/container's own declarations, shared by its files only. */
+#pragma once
+
+#include "runtime/container/container.h"
+#include "runtime/init/init.h"
+
+/* ---- the container's cgroup (cgroup.c) ---- */
+
+/* create: the cgroup from linux.resources, before the process exists.
+ * ROOTLESS is the global --rootless (-1 auto, 0 false, 1 true): whether a
+ * container without limits may run without a cgroup when brig may not make
+ * one. */
+int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootless,
+		 struct ctr_cgroup *cg, struct brig_error *err);
+/* Kills what is left in a cgroup brig created and removes it. */
+int cgroup_remove(struct ctr_cgroup *cg, struct brig_error *err);
+/* The unified cgroup's dir fd for clone3(CLONE_INTO_CGROUP), -1 for none. */
+int cgroup_v2_fd(const struct ctr_cgroup *cg);
+/* Whether the container's cgroup is frozen (`pause`). */
+bool cgroup_is_paused(const struct spec_state *st);
+
+/* ---- the parent's plan (plan.c) ---- */
+
+/* The planning of create that needs no child: everything that can fail does
+ * so here. cache_dir: the compiled seccomp filters'. */
+int plan_child(const struct spec *s, const struct create_opts *o, const char *id,
+	       const char *cache_dir, struct child_plan *p, struct brig_error *err);
+
+/* linux.seccomp compiled in the parent (or read from the cache in
+ * cache_dir); a NOTIFY filter's agent is connected now. */
+int plan_seccomp(const struct spec *s, const char *cache_dir, struct child_plan *p,
+		 struct brig_error *err);
+/* The process env plus LISTEN_FDS/LISTEN_PID for fds passed by socket activation. */
+char **plan_env(const struct spec_process *proc, int listen_fds);
+/* LISTEN_FDS of brig's own environment (systemd socket activation), 0 if none. */
+int plan_listen_fds(void);
+
+/* ---- what create and exec hand to their caller (io.c) ---- */
+
+/* Waits on a socket the process holds until it execs (EOF) or reports why not.
+ * ret_forked: the pid brig-init's fork mode reports (exec), else untouched. */
+int io_wait_exec(int fd, pid_t *ret_forked, struct brig_error *err);
+/* Atomically (rename), a bare decimal: callers parse it so. */
+int io_write_pid_file(const char *path, pid_t pid, struct brig_error *err);
+int io_connect_console(const char *path, struct brig_error *err);
+
+/* ---- the container process (spawn.c) ---- */
+
+/* Clones the container process (or, on the slow path, the intermediate that
+ * forks it; SYNC_INIT_PID then names the init). Returns its pid. */
+pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err);
+
+/* ---- containers without a mount namespace (hostmounts.c) ---- */
+
+/* Records the mount id now at the rootfs, before the child binds over it. */
+int host_mounts_record(int dir_fd, const char *rootfs, struct brig_error *err);
+/* Detaches what the container mounted over its rootfs, if anything. */
+void host_mounts_detach(int dir_fd, const char *rootfs);
