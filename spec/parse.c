@@ -164,11 +164,6 @@ static int resolve_root(struct spec *s, const char *bundle_dir, struct brig_erro
 	return 0;
 }
 
-static void spec_freep(struct spec **s)
-{
-	spec_free(*s);
-}
-
 struct spec *spec_parse(const char *text, const char *name, const char *bundle_dir,
 			struct brig_error *err)
 {
@@ -176,7 +171,7 @@ struct spec *spec_parse(const char *text, const char *name, const char *bundle_d
 	_cleanup_json_ json_t *root = pctx_load(&c, text);
 	if (!root)
 		return NULL;
-	_cleanup_(spec_freep) struct spec *s = xcalloc(1, sizeof(*s));
+	_cleanup_spec_ struct spec *s = xcalloc(1, sizeof(*s));
 	if (parse_config(&c, root, s) < 0 || resolve_root(s, bundle_dir, err) < 0)
 		return NULL;
 	return steal_ptr(&s);

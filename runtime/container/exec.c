@@ -87,21 +87,13 @@ static int exec_spawn(struct exec_run *x, struct brig_error *err)
 		close(x->sync_fd);
 		exec_child_main(p);
 	}
-	closep(&p->sync_fd), p->sync_fd = -1;
-	closep(&p->console_fd), p->console_fd = -1;
-	closep(&p->brig_init_fd), p->brig_init_fd = -1;
-	closep(&p->seccomp_sock), p->seccomp_sock = -1;
+	child_plan_close_fds(p);
 	if (p->cgroup_sync && (sync_expect(x->sync_fd, SYNC_CGROUP_REQUEST, NULL, NULL, err) < 0 ||
 			       cgroups_add_pid(&x->cg.cg, x->pid, true, err) < 0 ||
 			       sync_send(x->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0))
 		return err_wrap(err, "join the container's cgroup");
-	if (p->proc->oom_score_adj.set) {
-		char path[64], buf[32];
-		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", x->pid);
-		int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->proc->oom_score_adj.value);
-		if (write_file_at(AT_FDCWD, path, buf, (size_t)n, O_TRUNC, err) < 0)
-			return err_wrap(err, "set oom_score_adj");
-	}
+	if (spawn_set_oom_score(x->pid, p->proc, err) < 0)
+		return -1;
 	pid_t forked = 0;
 	if (io_wait_exec(x->sync_fd, &forked, err) < 0)
 		return -1;
@@ -121,14 +113,8 @@ static void exec_run_free(struct exec_run *x)
 {
 	closep(&x->sync_fd);
 	closep(&x->console_peer);
-	closep(&x->plan.sync_fd);
-	closep(&x->plan.console_fd);
-	closep(&x->plan.brig_init_fd);
-	closep(&x->plan.join_pidfd);
-	strv_free(x->plan.env);
+	child_plan_free(&x->plan);
 	cgroup_clear(&x->cg);
-	filter_free((struct filter *)x->plan.filter);
-	closep(&x->plan.seccomp_sock);
 	free(x->state_json);
 }
 
@@ -155,8 +141,7 @@ int lifecycle_exec(const struct global_opts *g, const char *id, const struct exe
 	if (!c)
 		return -1;
 	struct exec_run x = {.sync_fd = -1, .console_peer = -1, .pidfd = -1, .cg = CTR_CGROUP_INIT};
-	x.plan.sync_fd = x.plan.console_fd = x.plan.brig_init_fd = x.plan.join_pidfd =
-	    x.plan.wait_fd = x.plan.status_fd = x.plan.seccomp_sock = -1;
+	child_plan_init(&x.plan);
 	struct spec *s = check_status(c, o, err) == 0 ? lifecycle_load_config(c, err) : NULL;
 	sigset_t mask, old;
 	sigfillset(&mask);

@@ -5,6 +5,14 @@
 #include "runtime/container/container.h"
 #include "runtime/init/init.h"
 
+/* The state directory's files besides the record. */
+#define CONFIG_COPY "config.json" /* the config as it was at create */
+#define EXEC_FIFO "exec.fifo"	  /* start writes a byte; brig-init waits for it */
+#define STATUS_FIFO "exec.status" /* closes when the program execs */
+
+/* The public state with the status replaced (hooks see the state they run in). */
+char *lifecycle_state_json(struct container *c, enum spec_status status);
+
 /* ---- the container's cgroup (cgroup.c) ---- */
 
 /* create: the cgroup from linux.resources, before the process exists.
@@ -50,6 +58,8 @@ int io_connect_console(const char *path, struct brig_error *err);
 /* Clones the container process (or, on the slow path, the intermediate that
  * forks it; SYNC_INIT_PID then names the init). Returns its pid. */
 pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err);
+/* process.oomScoreAdj of a child brig made (create's init, exec's process). */
+int spawn_set_oom_score(pid_t pid, const struct spec_process *p, struct brig_error *err);
 
 /* ---- containers without a mount namespace (hostmounts.c) ---- */
 

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The container lifecycle (runtime-spec runtime.md): create up to the init
- * blocked before exec, start, kill and delete. create plans everything before
- * clone, then answers the child's requests (id maps, runtime hooks) until it
- * is ready; on any error it kills the child and removes the state, so a
- * failed create leaves nothing behind. */
+/* The container lifecycle after create (runtime-spec runtime.md): start,
+ * kill and delete (create is create.c's). */
 #include "netlink/netlink.h"
 #include "runtime/brig-init/brig-init.h"
 #include "runtime/container/internal.h"
@@ -19,357 +16,19 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#define CONFIG_COPY "config.json"
-#define EXEC_FIFO "exec.fifo"
-#define STATUS_FIFO "exec.status"
-
-static inline void spec_freep(struct spec **s)
-{
-	spec_free(*s);
-}
-
 static inline void closedirp(DIR **d)
 {
 	if (*d)
 		closedir(*d);
 }
 
-/* The start handshake, as runc's exec.fifo: brig-init blocks reading EXEC_FIFO
- * (both held read-write by the init, so neither end ever blocks an open),
- * `start` writes a byte to it, and STATUS_FIFO loses its last writer when the
- * program execs (or carries brig-init's errno when it cannot). */
-static int open_fifo(struct container *c, const char *name, struct brig_error *err)
-{
-	if (mkfifoat(c->dir_fd, name, 0600) < 0 && errno != EEXIST)
-		return err_sys(err, "mkfifo '%s'", name);
-	int fd = openat(c->dir_fd, name, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return err_sys(err, "open '%s'", name);
-	return fd;
-}
-
-static char *state_json(struct container *c, enum spec_status status)
+char *lifecycle_state_json(struct container *c, enum spec_status status)
 {
 	enum spec_status saved = c->state.status;
 	c->state.status = status;
 	char *s = spec_state_format_public(&c->state, false);
 	c->state.status = saved;
 	return s;
-}
-
-struct creation {
-	struct container *c;
-	struct child_plan plan;
-	int sync_fd; /* parent's end */
-	pid_t pid;   /* the init (or, until SYNC_INIT_PID, the intermediate) */
-	int pidfd;
-	pid_t intermediate;
-	bool hooks_started; /* a failure from here on continues at step 12 */
-	bool systemd_cgroup;
-	int rootless;		   /* --rootless: -1 auto, 0 false, 1 true */
-	const char *seccomp_cache; /* the compiled filters' directory */
-	struct network_plan net;
-	struct ctr_cgroup cg;
-};
-
-static int init_pid_received(struct creation *cr, const char *data, size_t len,
-			     struct brig_error *err)
-{
-	pid_t pid;
-	if (len != sizeof(pid))
-		return err_set(err, EPROTO, "bad init pid message");
-	memcpy(&pid, data, sizeof(pid));
-	/* Reap the intermediate: it has exited or is about to. */
-	waitpid(cr->intermediate, NULL, 0);
-	cr->intermediate = 0;
-	closep(&cr->pidfd);
-	cr->pid = pid;
-	cr->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (cr->pidfd < 0)
-		return err_sys(err, "pidfd_open %d", pid);
-	return 0;
-}
-
-static int set_oom_score(pid_t pid, const struct spec_process *p, struct brig_error *err)
-{
-	if (!p->oom_score_adj.set)
-		return 0;
-	/* From here: the child is non-dumpable, and inside a user namespace its
-	 * /proc files are not its own to write. */
-	char path[64], buf[32];
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
-	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
-	if (write_file_at(AT_FDCWD, path, buf, (size_t)n, O_TRUNC, err) < 0)
-		return err_wrap(err, "set oom_score_adj");
-	return 0;
-}
-
-static void fill_state(struct creation *cr, const struct spec *s)
-{
-	struct spec_state *st = &cr->c->state;
-	struct timespec now;
-	char ts[40];
-	clock_gettime(CLOCK_REALTIME, &now);
-	format_rfc3339(&now, ts);
-	st->oci_version = xstrdup(s->oci_version);
-	st->id = xstrdup(cr->c->id);
-	st->status = SPEC_STATUS_CREATING;
-	st->bundle = xstrdup(s->bundle);
-	st->rootfs = xstrdup(s->root.abs_path);
-	st->created = xstrdup(ts);
-	st->owner = xstrdup("");
-	st->n_annotations = s->n_annotations;
-	st->annotations = xcalloc(s->n_annotations + 1, sizeof(*st->annotations));
-	for (size_t i = 0; i < s->n_annotations; i++) {
-		st->annotations[i].key = xstrdup(s->annotations[i].key);
-		st->annotations[i].value = xstrdup(s->annotations[i].value);
-	}
-	st->has_userns = s->linux.namespaces[SPEC_NS_USER].present;
-	st->has_pidns =
-	    s->linux.namespaces[SPEC_NS_PID].present && !s->linux.namespaces[SPEC_NS_PID].path;
-}
-
-static int runtime_hooks(struct creation *cr, const struct spec *s, struct brig_error *err)
-{
-	cr->c->state.pid = cr->pid;
-	cr->hooks_started = true;
-	/* runtime.md: "created" is the state after step 2, the environment's
-	 * creation; these hooks are steps 3 to 5. */
-	_cleanup_free_ char *state = state_json(cr->c, SPEC_STATUS_CREATED);
-	if (hooks_run(&s->hooks[SPEC_HOOK_PRESTART], "prestart", state, false, err) < 0 ||
-	    hooks_run(&s->hooks[SPEC_HOOK_CREATE_RUNTIME], "createRuntime", state, false, err) < 0)
-		return -1;
-	if (sync_send(cr->sync_fd, SYNC_HOOKS_DONE, state, strlen(state)) < 0)
-		return err_sys(err, "resume container process");
-	return 0;
-}
-
-/* Answers the child until it reports ready. */
-static int serve_child(struct creation *cr, const struct spec *s, struct brig_error *err)
-{
-	for (;;) {
-		enum sync_type t;
-		size_t len;
-		_cleanup_free_ char *data = NULL;
-		if (sync_recv(cr->sync_fd, &t, &data, &len, err) < 0)
-			return -1;
-		switch (t) {
-		case SYNC_ERROR:
-			if (len == sizeof(*err)) {
-				memcpy(err, data, sizeof(*err));
-				err->msg[sizeof(err->msg) - 1] = '\0';
-				return -1;
-			}
-			return err_set(err, EPROTO, "container process failed");
-		case SYNC_MAPS_REQUEST:
-			/* From cr->pid itself (the child, or the intermediate on the
-			 * slow path): its own getpid() may be 1 in a new pid namespace. */
-			if (write_id_maps(cr->pid, &s->linux, err) < 0)
-				return -1;
-			if (sync_send(cr->sync_fd, SYNC_MAPS_DONE, NULL, 0) < 0)
-				return err_sys(err, "resume container process");
-			break;
-		case SYNC_INIT_PID:
-			if (init_pid_received(cr, data, len, err) < 0)
-				return -1;
-			break;
-		case SYNC_CGROUP_REQUEST:
-			/* cloned into the unified cgroup already, unless the kernel
-			 * could not: v1 hierarchies need the pid written */
-			if (cgroups_add_pid(&cr->cg.cg, cr->pid, cr->plan.cgroup_fd >= 0, err) < 0)
-				return err_wrap(err, "cgroup");
-			if (sync_send(cr->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0)
-				return err_sys(err, "resume container process");
-			break;
-		case SYNC_HOOKS_REQUEST:
-			/* the child waits with its namespaces made: wire them up */
-			if (network_setup(&cr->net, cr->pid, cr->c->dir_fd, err) < 0 ||
-			    set_oom_score(cr->pid, &s->process, err) < 0 ||
-			    runtime_hooks(cr, s, err) < 0)
-				return -1;
-			break;
-		case SYNC_READY:
-			return 0;
-		default:
-			return err_set(err, EPROTO, "unexpected message %d from container process",
-				       t);
-		}
-	}
-}
-
-/* The cgroup exists, limited, before the process does; the process is cloned
- * straight into it (and joins v1 hierarchies at its first sync). On a hybrid
- * host its cgroup namespace waits for that: one made at clone would be rooted
- * at brig's v1 cgroups. */
-static int plan_cgroup(struct creation *cr, const struct spec *s, struct brig_error *err)
-{
-	struct child_plan *p = &cr->plan;
-	if (cgroup_setup(s, cr->c->id, cr->systemd_cgroup, cr->rootless, &cr->cg, err) < 0)
-		return -1;
-	p->cgroup_fd = cgroup_v2_fd(&cr->cg);
-	p->cgroup_sync = cr->cg.active && cr->cg.cg.n_v1 > 0;
-	if (p->cgroup_sync && (p->clone_flags & CLONE_NEWCGROUP)) {
-		p->clone_flags &= ~CLONE_NEWCGROUP;
-		p->unshare_cgroupns = true;
-	}
-	for (size_t i = 0; i < p->n_mounts; i++)
-		if (p->mounts[i].kind == MOUNT_CGROUP)
-			return plan_cgroup_mounts(p, &cr->cg.host,
-						  cr->cg.active ? &cr->cg.cg : NULL, err);
-	return 0;
-}
-
-static int create_in(struct creation *cr, const struct spec *s, const char *config_text,
-		     const struct create_opts *o, struct brig_error *err)
-{
-	struct child_plan *p = &cr->plan;
-	if (write_file_at(cr->c->dir_fd, CONFIG_COPY, config_text, strlen(config_text),
-			  O_CREAT | O_EXCL, err) < 0)
-		return err_wrap(err, "copy config");
-	if (plan_child(s, o, cr->c->id, cr->seccomp_cache, p, err) < 0)
-		return -1;
-	int listen_fds = plan_listen_fds();
-	p->preserve_fds = listen_fds + o->preserve_fds;
-	p->env = plan_env(&s->process, listen_fds);
-	if (s->process.terminal) {
-		p->console_fd = o->console_sock_fd >= 0
-				    ? fcntl(o->console_sock_fd, F_DUPFD_CLOEXEC, 3)
-				    : io_connect_console(o->console_socket, err);
-		if (p->console_fd < 0)
-			return o->console_sock_fd >= 0 ? err_sys(err, "dup console socket") : -1;
-	}
-	if (p->host_mounts && host_mounts_record(cr->c->dir_fd, p->rootfs, err) < 0)
-		return -1;
-	if (plan_cgroup(cr, s, err) < 0)
-		return -1;
-	if ((p->wait_fd = open_fifo(cr->c, EXEC_FIFO, err)) < 0 ||
-	    (p->status_fd = open_fifo(cr->c, STATUS_FIFO, err)) < 0 ||
-	    (p->brig_init_fd = brig_init_memfd(err)) < 0)
-		return -1;
-	int sv[2];
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return err_sys(err, "socketpair");
-	cr->sync_fd = sv[0];
-	p->sync_fd = sv[1];
-	fill_state(cr, s);
-	cr->pid = spawn_init(p, sv[0], &cr->pidfd, err);
-	closep(&p->sync_fd), p->sync_fd = -1;
-	closep(&p->wait_fd), p->wait_fd = -1;
-	closep(&p->status_fd), p->status_fd = -1;
-	closep(&p->seccomp_sock), p->seccomp_sock = -1; /* the agent must see EOF */
-	closep(&p->console_fd), p->console_fd = -1;
-	closep(&p->brig_init_fd), p->brig_init_fd = -1;
-	if (cr->pid < 0)
-		return -1;
-	log_debug("create %s: cloned %d (namespace flags %#x, %s path)", cr->c->id, cr->pid,
-		  (unsigned)p->clone_flags, p->slow_path ? "slow" : "fast");
-	if (p->slow_path)
-		cr->intermediate = cr->pid;
-	if (serve_child(cr, s, err) < 0)
-		return -1;
-	struct spec_state *st = &cr->c->state;
-	if (cr->cg.active)
-		st->cgroup_path = cgroups_record(&cr->cg.cg);
-	st->pid = cr->pid;
-	st->init_start_time = process_start_time(cr->pid);
-	st->status = SPEC_STATUS_CREATED;
-	if (container_save(cr->c, err) < 0)
-		return -1;
-	log_debug("create %s: init %d is waiting for start", cr->c->id, cr->pid);
-	if (o->pid_file && io_write_pid_file(o->pid_file, cr->pid, err) < 0)
-		return -1;
-	return 0;
-}
-
-static void abort_creation(struct creation *cr, const struct spec *s)
-{
-	struct brig_error ignored;
-	network_teardown(cr->c->dir_fd, &ignored); /* before the netns dies */
-	if (cr->pidfd >= 0) {
-		syscall(SYS_pidfd_send_signal, cr->pidfd, SIGKILL, NULL, 0);
-		waitid(P_PIDFD, (id_t)cr->pidfd, &(siginfo_t){0}, WEXITED);
-	}
-	if (cr->intermediate > 0) {
-		kill(cr->intermediate, SIGKILL);
-		waitpid(cr->intermediate, NULL, 0);
-	}
-	if (cr->plan.host_mounts)
-		host_mounts_detach(cr->c->dir_fd, cr->plan.rootfs);
-	if (cgroup_remove(&cr->cg, &ignored) < 0)
-		log_warn("%s", ignored.msg);
-	/* runtime.md: a failing prestart, createRuntime or createContainer hook
-	 * stops the container and continues at step 12: destroy, then poststop. */
-	if (cr->hooks_started && s->hooks[SPEC_HOOK_POSTSTOP].n) {
-		cr->c->state.pid = 0;
-		_cleanup_free_ char *state = state_json(cr->c, SPEC_STATUS_STOPPED);
-		hooks_run(&s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, &ignored);
-	}
-	container_destroy(cr->c, &ignored);
-}
-
-struct container *lifecycle_create(const struct global_opts *g, const char *id,
-				   const struct create_opts *o, struct brig_error *err)
-{
-	if (container_id_validate(id, err) < 0)
-		return NULL;
-	_cleanup_free_ char *bundle = realpath(o->bundle ? o->bundle : ".", NULL);
-	if (!bundle) {
-		err_sys(err, "bundle '%s'", o->bundle ? o->bundle : ".");
-		return NULL;
-	}
-	_cleanup_free_ char *text = NULL;
-	_cleanup_free_ char *config_path = path_join(bundle, "config.json");
-	if (read_file_at(AT_FDCWD, config_path, &text, NULL, err) < 0)
-		return NULL;
-	struct spec *s = spec_parse(text, "config.json", bundle, err);
-	if (!s)
-		return NULL;
-	if (check_policy_enforce(g->policy, s, err) < 0) {
-		spec_free(s);
-		return NULL;
-	}
-	struct creation cr = {.sync_fd = -1, .pidfd = -1, .cg = CTR_CGROUP_INIT};
-	cr.systemd_cgroup = g->systemd_cgroup;
-	cr.seccomp_cache = g->seccomp_cache;
-	cr.rootless = g->rootless;
-	cr.plan.console_fd = cr.plan.brig_init_fd = cr.plan.sync_fd = cr.plan.cgroup_fd = -1;
-	cr.plan.wait_fd = cr.plan.status_fd = -1;
-	cr.plan.join_pidfd = cr.plan.seccomp_sock = -1;
-	int r = -1;
-	if (!s->has_process)
-		err_set(err, EINVAL, "config.json: .process: missing required field");
-	else if (s->process.terminal && o->console_sock_fd < 0 && !o->console_socket)
-		err_set(err, EINVAL, "process.terminal is set: --console-socket is required");
-	else {
-		_cleanup_close_ int root_fd = container_root_open(g->root, err);
-		if (root_fd >= 0 && network_plan(s, g->root, id, o->network, &cr.net, err) == 0 &&
-		    (cr.c = container_new(root_fd, id, err)))
-			r = create_in(&cr, s, text, o, err);
-	}
-	if (r < 0 && cr.c) {
-		abort_creation(&cr, s);
-		container_free(cr.c);
-		cr.c = NULL;
-	}
-	if (cr.c)
-		cr.c->init_pidfd = steal_fd(&cr.pidfd);
-	closep(&cr.pidfd);
-	closep(&cr.sync_fd);
-	plan_free_mounts(&cr.plan);
-	strv_free(cr.plan.env);
-	for (size_t i = 0; i < cr.plan.n_cgroups; i++) {
-		free(cr.plan.cgroups[i].mountpoint);
-		free(cr.plan.cgroups[i].name);
-		free(cr.plan.cgroups[i].options);
-		free(cr.plan.cgroups[i].own_path);
-	}
-	free(cr.plan.cgroups);
-	network_plan_free(&cr.net);
-	cgroup_clear(&cr.cg);
-	filter_free((struct filter *)cr.plan.filter);
-	closep(&cr.plan.seccomp_sock);
-	spec_free(s);
-	return cr.c;
 }
 
 /* The config as it was at create (runtime-spec: later edits of the bundle's
@@ -428,14 +87,14 @@ int lifecycle_start(struct container *c, struct brig_error *err)
 	default:
 		return err_set(err, EINVAL, "cannot start an already running container");
 	}
-	_cleanup_(spec_freep) struct spec *s = lifecycle_load_config(c, err);
+	_cleanup_spec_ struct spec *s = lifecycle_load_config(c, err);
 	if (!s)
 		return -1;
 	_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
 	if (pidfd < 0)
 		return err_set(err, EINVAL, "cannot start a container that has stopped");
 	/* runtime.md step 7: in the container's namespaces, before the program */
-	_cleanup_free_ char *created = state_json(c, SPEC_STATUS_CREATED);
+	_cleanup_free_ char *created = lifecycle_state_json(c, SPEC_STATUS_CREATED);
 	if (hooks_run_in(&s->hooks[SPEC_HOOK_START_CONTAINER], "startContainer", created,
 			 c->state.pid, pidfd, c->state.rootfs, err) < 0) {
 		lifecycle_kill(c, SIGKILL, false, &(struct brig_error){0});
@@ -450,7 +109,7 @@ int lifecycle_start(struct container *c, struct brig_error *err)
 	c->state.status = SPEC_STATUS_RUNNING;
 	if (container_save(c, err) < 0)
 		return -1;
-	_cleanup_free_ char *state = state_json(c, SPEC_STATUS_RUNNING);
+	_cleanup_free_ char *state = lifecycle_state_json(c, SPEC_STATUS_RUNNING);
 	if (hooks_run(&s->hooks[SPEC_HOOK_POSTSTART], "poststart", state, false, err) < 0) {
 		/* runtime-spec 1.3: generate an error and stop the container */
 		lifecycle_kill(c, SIGKILL, false, &(struct brig_error){0});
@@ -573,11 +232,11 @@ int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
 	if (cgroup_remove(&cg, &ce) < 0)
 		log_warn("container %s: %s", c->id, ce.msg);
 	struct brig_error e = {0};
-	_cleanup_(spec_freep) struct spec *s = lifecycle_load_config(c, &e);
+	_cleanup_spec_ struct spec *s = lifecycle_load_config(c, &e);
 	if (!s)
 		log_warn("container %s: poststop hooks not run: %s", c->id, e.msg);
 	if (s && s->hooks[SPEC_HOOK_POSTSTOP].n) {
-		_cleanup_free_ char *state = state_json(c, SPEC_STATUS_STOPPED);
+		_cleanup_free_ char *state = lifecycle_state_json(c, SPEC_STATUS_STOPPED);
 		hooks_run(&s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, err);
 	}
 	return container_destroy(c, err);

@@ -111,3 +111,17 @@ pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct br
 	}
 	return pid;
 }
+
+int spawn_set_oom_score(pid_t pid, const struct spec_process *p, struct brig_error *err)
+{
+	if (!p->oom_score_adj.set)
+		return 0;
+	/* From here: the child is non-dumpable, and inside a user namespace its
+	 * /proc files are not its own to write. */
+	char path[64], buf[32];
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
+	if (write_file_at(AT_FDCWD, path, buf, (size_t)n, O_TRUNC, err) < 0)
+		return err_wrap(err, "set oom_score_adj");
+	return 0;
+}

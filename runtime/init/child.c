@@ -224,7 +224,6 @@ static int load_seccomp(struct child_ctx *c, bool late, struct brig_error *err)
 					     err);
 		close(fd);
 		closep(&c->plan->seccomp_sock);
-		c->plan->seccomp_sock = -1;
 		return r;
 	}
 	return 0;
@@ -264,7 +263,6 @@ static int report_ready(struct child_ctx *c, struct brig_error *err)
 	if (sync_send(c->plan->sync_fd, SYNC_READY, NULL, 0) < 0)
 		return err_sys(err, "report ready");
 	closep(&c->plan->sync_fd);
-	c->plan->sync_fd = -1;
 	return 0;
 }
 
@@ -372,7 +370,6 @@ static int join_container(struct child_ctx *c, struct brig_error *err)
 	if (flags && setns(c->plan->join_pidfd, flags) < 0)
 		return err_sys(err, "join the container's namespaces");
 	closep(&c->plan->join_pidfd);
-	c->plan->join_pidfd = -1;
 	/* A container without a mount namespace lives in a chroot of ours. */
 	if (c->plan->host_mounts && chroot(c->plan->rootfs) < 0)
 		return err_sys(err, "chroot '%s'", c->plan->rootfs);

@@ -81,7 +81,6 @@ int console_setup(struct child_ctx *c, struct brig_error *err)
 	if (send_fd(c->plan->console_fd, master, name, err) < 0)
 		return -1;
 	closep(&c->plan->console_fd);
-	c->plan->console_fd = -1;
 	/* A process brig-init forks makes the session itself (brig-init/brig-init.c). */
 	if (!process_forks_into_pidns(c) && setsid() < 0)
 		return err_sys(err, "setsid");

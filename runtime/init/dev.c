@@ -129,8 +129,10 @@ int dev_setup(struct child_ctx *c, struct brig_error *err)
 		if (symlinkat(dev_links[i][0], dev, dev_links[i][1]) < 0 && errno != EEXIST)
 			return err_sys(err, "symlink /dev/%s", dev_links[i][1]);
 	}
+	/* /dev/core only where the kernel has /proc/kcore (runc's rule) */
 	struct stat st;
-	if (fstatat(AT_FDCWD, "/proc/kcore", &st, 0) == 0)
-		symlinkat("/proc/kcore", dev, "core");
+	if (fstatat(AT_FDCWD, "/proc/kcore", &st, 0) == 0 &&
+	    symlinkat("/proc/kcore", dev, "core") < 0 && errno != EEXIST)
+		return err_sys(err, "symlink /dev/core");
 	return 0;
 }

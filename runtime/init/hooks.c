@@ -115,7 +115,7 @@ static void pump(struct hook_io *io, struct pollfd *pfd)
 		if (n < 0 && errno != EAGAIN)
 			io->sent = io->len; /* the hook closed stdin: fine */
 		if (io->sent == io->len)
-			closep(&io->in), io->in = -1;
+			closep(&io->in);
 	}
 	if (pfd[1].revents & (POLLIN | POLLHUP)) {
 		char buf[512];
@@ -127,7 +127,7 @@ static void pump(struct hook_io *io, struct pollfd *pfd)
 			memcpy(io->output + io->out_len, buf, k);
 			io->out_len += k;
 		} else if (n == 0 || errno != EAGAIN) {
-			closep(&io->out), io->out = -1;
+			closep(&io->out);
 		}
 	}
 }

@@ -86,7 +86,7 @@ struct child_plan {
 	int cgroup_fd;		     /* the unified cgroup for CLONE_INTO_CGROUP, -1: none */
 	bool cgroup_sync;	     /* the child asks to be put in its (v1) cgroups */
 	bool unshare_cgroupns;	     /* ... and then makes its cgroup namespace */
-	const struct filter *filter; /* compiled linux.seccomp, NULL: none */
+	struct filter *filter;	     /* compiled linux.seccomp, NULL: none */
 	int seccomp_sock;	     /* connected to listenerPath (NOTIFY), -1: none */
 	const char *seccomp_state;   /* exec: the state for the agent (create: hook_state) */
 	struct cgroup_hier *cgroups; /* planned only when a cgroup mount is asked for */
@@ -105,6 +105,13 @@ struct child_plan {
 	int console_fd;	  /* connected console socket, -1: no terminal */
 	int brig_init_fd; /* sealed memfd with brig-init */
 };
+
+/* Every fd -1, everything else empty. */
+void child_plan_init(struct child_plan *p);
+/* The parent closes the fds the child inherited once it is cloned. */
+void child_plan_close_fds(struct child_plan *p);
+/* Closes and frees everything the plan holds. */
+void child_plan_free(struct child_plan *p);
 
 int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
 /* The capability sets to apply: those outside brig's own bounding set cannot
