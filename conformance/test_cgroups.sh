@@ -393,6 +393,14 @@ if start_ctr "$B"; then
 	brig update --cpu-shares 256 --cpu-quota 20000 --cpu-period 50000 "$ID"
 	check_succeeds "[runc] update --cpu-shares --cpu-quota --cpu-period succeeds"
 	check_eq "[runc] ... and sets cpu.shares, cpu.cfs_quota_us, cpu.cfs_period_us" "256 20000 50000" "$(cpus)"
+	# runc's callers put flags after the id, and runc spells it --cpu-share
+	brig update "$ID" --pids-limit 7 --cpu-share 300
+	check_succeeds "[runc] update ID --pids-limit 7 --cpu-share 300 (flags after the id) succeeds"
+	check_eq "[runc] ... and takes effect: pids.max 7, cpu.shares 300" "7 300" \
+		"$(pmax) $(rd "$CPU/$CG/cpu.shares")"
+	brig update --cpu-shares=256 "$ID"
+	check_eq "[brig] --cpu-shares=N (brig's earlier spelling, the = form) sets cpu.shares" 256 \
+		"$(rd "$CPU/$CG/cpu.shares")"
 	# Docker's update (containerd's shim pipes it): 0 means "unchanged".
 	echo "$DOCKER_UPDATE" >"$CONF_TMP/docker-update.json"
 	brig_in "$CONF_TMP/docker-update.json" update --resources - "$ID"

@@ -5,6 +5,8 @@
 # The packages brig builds and tests with. Runtime libraries come with the -dev ones.
 BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev"
 BRIG_TEST_PKGS="check busybox-static jq python3 iproute2 clang-format qemu-system-x86 xz-utils"
+# man(1) renders the generated man pages and zsh parses the completion (tests/cli_docs.sh).
+BRIG_TEST_PKGS="$BRIG_TEST_PKGS man-db zsh"
 # The real clients conformance/clients runs brig under (runc comes with docker.io),
 # and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun"

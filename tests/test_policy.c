@@ -130,8 +130,7 @@ static int run_check(const char *const *args)
 	for (; args[argc]; argc++)
 		argv[argc] = (char *)args[argc];
 	argv[argc] = NULL;
-	optind = 0;
-	int r = verb_check(&g, argc, argv, &err);
+	int r = cli_run_verb(&cli_check, &g, argc, argv, &err);
 	ck_assert_msg(r >= 0, "%s", err.msg);
 	return r;
 }
@@ -150,12 +149,10 @@ START_TEST(test_verb_check)
 	struct global_opts g = {.root = "/run/brig"};
 	struct brig_error err = {0};
 	char *bad[] = {"check", "--fail-on", "info", d, NULL};
-	optind = 0;
-	ck_assert_int_eq(verb_check(&g, 4, bad, &err), -1);
-	ck_assert_str_eq(err.msg, "--fail-on: want low, medium or high, not 'info'");
+	ck_assert_int_eq(cli_run_verb(&cli_check, &g, 4, bad, &err), -1);
+	ck_assert_str_eq(err.msg, "--fail-on: want low|medium|high, not 'info'");
 	char *both[] = {"check", "--bundle", dir, d, NULL};
-	optind = 0;
-	ck_assert_int_eq(verb_check(&g, 4, both, &err), -1);
+	ck_assert_int_eq(cli_run_verb(&cli_check, &g, 4, both, &err), -1);
 	ck_assert_str_eq(err.msg, "want one of --bundle DIR or FILE (see brig check --help)");
 }
 END_TEST

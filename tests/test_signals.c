@@ -29,7 +29,7 @@ static const struct {
     {"", -1},
     {"SIG", -1},
     {"KILLX", -1},
-    {"0", -1},
+    {"0", 0}, /* runc: kill ID 0 checks that the container is alive */
     {"-9", -1},
     {"9x", -1},
     {"99", -1},

@@ -4,12 +4,25 @@
  * the container's status (128+N for a signal) and delete it unless --keep. */
 #include "runtime/cli/cli.h"
 
-#include <fcntl.h>
-#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+
+struct run_opts {
+	struct create_opts c;
+	bool detach;
+	bool keep;
+};
+
+#define R(field) offsetof(struct run_opts, c.field)
+static const struct cli_opt run_opts[] = {
+    CLI_CREATE_OPTS(R),
+    {"detach", 'd', CLI_FLAG, offsetof(struct run_opts, detach), NULL,
+     "return once the container runs, instead of waiting for it", CLI_RUNC},
+    {"keep", 0, CLI_FLAG, offsetof(struct run_opts, keep), NULL,
+     "do not delete the container when it exits", CLI_RUNC},
+};
 
 static int run_foreground(struct container *c, int console_peer, sigset_t *mask,
 			  struct brig_error *err)
@@ -28,14 +41,29 @@ static int run_foreground(struct container *c, int console_peer, sigset_t *mask,
 	return -1;
 }
 
-int verb_run(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
+static int run_detached(struct container *c, struct brig_error *err)
 {
-	struct create_opts o = {.console_sock_fd = -1};
-	bool detach = false, keep = false;
-	const char *id = NULL;
-	int r = parse_create_opts("run", argc, argv, &o, &detach, &keep, &id, err);
-	if (r != 0)
-		return r > 0 ? 0 : -1;
+	int r = lifecycle_start(c, err);
+	if (r < 0)
+		lifecycle_delete(c, true, &(struct brig_error){0});
+	container_free(c);
+	return r;
+}
+
+static void delete_after(const struct global_opts *g, const char *id)
+{
+	struct brig_error e = {0};
+	_cleanup_container_ struct container *d = container_open_at(g->root, id, &e);
+	if (d && lifecycle_delete(d, true, &e) < 0)
+		log_warn("delete %s: %s", id, e.msg);
+}
+
+static int run(const struct global_opts *g, void *opts, char **args, size_t n,
+	       struct brig_error *err)
+{
+	(void)n;
+	struct run_opts *o = opts;
+	const char *id = args[0];
 	int sv[2] = {-1, -1};
 	sigset_t mask, old;
 	sigfillset(&mask);
@@ -43,37 +71,44 @@ int verb_run(const struct global_opts *g, int argc, char **argv, struct brig_err
 	sigdelset(&mask, SIGBUS);
 	sigdelset(&mask, SIGILL);
 	sigdelset(&mask, SIGFPE);
-	if (!detach) {
-		if (!o.console_socket &&
+	o->c.console_sock_fd = -1;
+	if (!o->detach) {
+		if (!o->c.console_socket &&
 		    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0)
-			o.console_sock_fd = sv[1];
+			o->c.console_sock_fd = sv[1];
 		/* Signals are forwarded from the moment the container exists. */
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	}
-	struct container *c = lifecycle_create(g, id, &o, err);
+	struct container *c = lifecycle_create(g, id, &o->c, err);
 	closep(&sv[1]);
-	if (!c) {
+	if (!c || o->detach) {
 		closep(&sv[0]);
-		return -1;
-	}
-	if (detach) {
-		r = lifecycle_start(c, err);
-		if (r < 0)
-			lifecycle_delete(c, true, &(struct brig_error){0});
-		container_free(c);
-		return r;
+		if (!o->detach)
+			sigprocmask(SIG_SETMASK, &old, NULL);
+		return c ? run_detached(c, err) : -1;
 	}
 	int status = run_foreground(c, sv[0], &mask, err);
 	closep(&sv[0]);
-	if (!keep) {
-		struct brig_error e = {0};
-		_cleanup_close_ int root_fd = open(g->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-		struct container *d = root_fd >= 0 ? container_open(root_fd, id, &e) : NULL;
-		if (d && lifecycle_delete(d, true, &e) < 0)
-			log_warn("delete %s: %s", id, e.msg);
-		container_free(d);
-	}
+	if (!o->keep)
+		delete_after(g, id);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status < 0 ? -1 : status;
 }
+
+const struct cli_verb cli_run = {
+    .name = "run",
+    .summary = "create and start a container",
+    .args = "ID",
+    .description =
+	"Creates and starts the container ID from the bundle. In the foreground (the default) "
+	"brig stays its parent: it forwards the signals it gets, proxies the terminal when "
+	"process.terminal is set, reaps what the container leaves behind, deletes the container "
+	"when its init exits (unless --keep) and exits with its status, 128+N for a signal N.",
+    .opts = CLI_OPTS(run_opts),
+    .opts_size = sizeof(struct run_opts),
+    .min_args = 1,
+    .max_args = 1,
+    .runc = true,
+    .run = run,
+};

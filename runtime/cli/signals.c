@@ -47,7 +47,7 @@ int signal_parse(const char *s)
 	if (!s || !*s)
 		return -1;
 	if (isdigit((unsigned char)s[0]))
-		return parse_int64(s, 1, SIGRTMAX, &n) < 0 ? -1 : (int)n;
+		return parse_int64(s, 0, SIGRTMAX, &n) < 0 ? -1 : (int)n; /* 0: a liveness check */
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
 	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)

@@ -1,198 +1,76 @@
 // SPDX-License-Identifier: Apache-2.0
-/* brig's command line: global options, verb dispatch, and the one place that
- * prints an error. */
+/* brig's command line: the global options, the verb table, dispatch, and the
+ * one place that prints an error. */
+#include "brig_commit.h"
 #include "runtime/cli/cli.h"
-
-#include <getopt.h>
 
 #ifndef BRIG_VERSION
 #define BRIG_VERSION "0.0.0"
 #endif
-#ifndef BRIG_COMMIT
-#define BRIG_COMMIT "unknown"
-#endif
 
-static const struct verb verbs[] = {
-    {"create", "create a container from a bundle",
-     "create [--bundle|-b DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot]\n"
-     "       [--no-new-keyring] [--preserve-fds N] [--network NAME[:ADDR]] ID",
-     verb_create},
-    {"start", "run the user process of a created container", "start ID", verb_start},
-    {"state", "print a container's state as JSON", "state ID", verb_state},
-    {"kill", "send a signal to a container's init (default TERM)", "kill [--all|-a] ID [SIGNAL]",
-     verb_kill},
-    {"delete", "delete a container and its state", "delete [--force|-f] ID", verb_delete},
-    {"run", "create and start a container",
-     "run [--bundle|-b DIR] [--detach|-d] [--pid-file FILE] [--console-socket SOCK]\n"
-     "       [--no-pivot] [--no-new-keyring] [--preserve-fds N] [--keep]\n"
-     "       [--network NAME[:ADDR]] ID",
-     verb_run},
-    {"exec", "run a new process in a running container",
-     "exec [--process FILE | --tty|-t] [--detach|-d] [--pid-file FILE] [--console-socket SOCK]\n"
-     "       [--cwd DIR] [--env|-e K=V]... [--user|-u UID[:GID]] [--additional-gids GID]...\n"
-     "       [--cap CAP]... [--no-new-privs] [--apparmor PROFILE] [--process-label LABEL]\n"
-     "       [--preserve-fds N] [--ignore-paused] ID [COMMAND [ARGS...]]",
-     verb_exec},
-    {"features", "what this brig implements, as runtime-spec JSON", "features", verb_features},
-    {"pause", "freeze every process of a container", "pause ID", verb_pause},
-    {"resume", "thaw a paused container", "resume ID", verb_resume},
-    {"ps", "list a container's processes", "ps [--format|-f table|json] ID [PS-ARGS...]", verb_ps},
-    {"update", "change a running container's resource limits",
-     "update [--resources|-r FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N]\n"
-     "       [--kernel-memory N] [--kernel-memory-tcp N] [--cpu-shares N] [--cpu-quota N]\n"
-     "       [--cpu-period N] [--cpu-rt-period N] [--cpu-rt-runtime N] [--cpuset-cpus LIST]\n"
-     "       [--cpuset-mems LIST] [--pids-limit N] [--blkio-weight N] ID",
-     verb_update},
-    {"events", "a container's stats and OOM events as JSON lines",
-     "events [--stats] [--interval DURATION] ID", verb_events},
-    {"network", "manage brig's internal networks",
-     "network create NAME --subnet CIDR [--internal|--host-reachable] [--no-icc] [--mtu N]\n"
-     "       network ls [-q] | network inspect NAME | network rm NAME",
-     verb_network},
-    {"list", "list containers", "list [--format|-f table|json] [--quiet|-q]", verb_list},
-    {"spec", "write a default config.json",
-     "spec [--bundle|-b DIR] [--rootless] [--hardened [--user UID:GID] [--cap-add CAP]...\n"
-     "       [--userns]]",
-     verb_spec},
-    {"seccomp", "compile, explain or convert a seccomp profile",
-     "seccomp compile PROFILE [-o FILE] [--arch ARCH] [--cap CAP]...\n"
-     "       seccomp explain PROFILE [--arch ARCH] [--cap CAP]...\n"
-     "       seccomp convert PROFILE [--arch ARCH] [--cap CAP]...",
-     verb_seccomp},
-    {"check", "audit a config against brig's security principles",
-     "check [--bundle|-b DIR | FILE] [--format text|json] [--fail-on low|medium|high]", verb_check},
+const struct cli_verb *const cli_verbs[] = {
+    &cli_create,   &cli_start, &cli_state,   &cli_kill,	   &cli_delete, &cli_run,    &cli_exec,
+    &cli_list,	   &cli_ps,    &cli_pause,   &cli_resume,  &cli_update, &cli_events, &cli_spec,
+    &cli_features, &cli_check, &cli_seccomp, &cli_network, NULL,
 };
 
-static const struct verb *find_verb(const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
-		if (!strcmp(verbs[i].name, name))
-			return &verbs[i];
-	return NULL;
-}
+struct global_args {
+	const char *root;
+	const char *log;
+	int log_format; /* text, json */
+	bool debug;
+	bool systemd_cgroup;
+	int rootless; /* auto, true, false */
+	const char *criu;
+	const char *policy;
+	bool version;
+};
 
-void verb_usage(const char *name, FILE *out)
-{
-	const struct verb *v = find_verb(name);
-	if (v)
-		fprintf(out, "usage: brig [global options] %s\n\n%s\n", v->usage, v->summary);
-}
+static const char *const log_formats[] = {"text", "json", NULL};
+static const char *const rootless_modes[] = {"auto", "true", "false", NULL};
 
-static void usage(FILE *out)
-{
-	fprintf(out, "usage: brig [global options] VERB [options] [args]\n\n"
-		     "An OCI runtime (runtime-spec " SPEC_VERSION "), runc-compatible.\n\n"
-		     "verbs:\n");
-	for (size_t i = 0; i < ARRAY_SIZE(verbs); i++)
-		fprintf(out, "  %-8s %s\n", verbs[i].name, verbs[i].summary);
-	fprintf(out,
-		"\nglobal options:\n"
-		"  --root DIR              state directory (default " BRIG_DEFAULT_ROOT ")\n"
-		"  --log FILE              append log records to FILE\n"
-		"  --log-format text|json  format of log records (default text)\n"
-		"  --debug                 log debug records\n"
-		"  --systemd-cgroup        use systemd cgroup paths (not supported yet)\n"
-		"  --rootless auto|true|false\n"
-		"  --policy FILE           refuse configs a policy rejects (docs/security.md)\n"
-		"  --version, -v           print the version\n"
-		"  --help, -h              print this help\n\n"
-		"`brig VERB --help` describes a verb.\n");
-}
+#define G(field) offsetof(struct global_args, field)
+static const struct cli_opt global_opts[] = {
+    {"root", 0, CLI_STRING, G(root), "DIR",
+     "the state directory (default /run/brig; $XDG_RUNTIME_DIR/brig rootless)", CLI_RUNC},
+    {"log", 0, CLI_STRING, G(log), "FILE", "append log records to FILE (errors also go to stderr)",
+     CLI_RUNC},
+    {"log-format", 0, CLI_CHOICE, G(log_format), "text|json", "the format of log records", CLI_RUNC,
+     log_formats},
+    {"debug", 0, CLI_FLAG, G(debug), NULL, "log debug records", CLI_RUNC},
+    {"systemd-cgroup", 0, CLI_FLAG, G(systemd_cgroup), NULL,
+     "use systemd cgroup paths (slice:prefix:name; not supported yet)", CLI_RUNC},
+    {"rootless", 0, CLI_CHOICE, G(rootless), "auto|true|false",
+     "whether a container without limits may run without a cgroup brig cannot make "
+     "(auto: when brig is not root or runs in a user namespace)",
+     CLI_RUNC, rootless_modes},
+    {"criu", 0, CLI_STRING, G(criu), "PATH", "the checkpoint tool", CLI_RUNC | CLI_IGNORED},
+    {"policy", 0, CLI_STRING, G(policy), "FILE",
+     "refuse configs the policy rejects (default /etc/brig/policy.json if it exists)"},
+    {"version", 'v', CLI_FLAG, G(version), NULL, "print the version", CLI_RUNC},
+};
+
+const struct cli_verb cli_global = {
+    .name = "brig",
+    .summary = "An OCI runtime (runtime-spec " SPEC_VERSION "), runc-compatible.",
+    .args = "VERB [options] [args]",
+    .description =
+	"brig runs OCI containers: it reads a bundle (config.json and a root filesystem) and "
+	"creates, starts, signals and deletes the container it describes, with runc's command "
+	"line, so containerd, Docker and podman can call it in runc's place.\n\n"
+	"Global options come before the verb. Each verb has a page of its own, brig-VERB(8).",
+    .opts = CLI_OPTS(global_opts),
+    .opts_size = sizeof(struct global_args),
+    .max_args = CLI_ARGS_MAX,
+    .raw_after = 1,
+    .runc = true,
+};
 
 static void version(void)
 {
 	printf("brig version " BRIG_VERSION "\ncommit: " BRIG_COMMIT "\nspec: " SPEC_VERSION "\n");
 }
 
-enum {
-	OPT_ROOT = 256,
-	OPT_LOG,
-	OPT_LOG_FORMAT,
-	OPT_DEBUG,
-	OPT_SYSTEMD_CGROUP,
-	OPT_ROOTLESS,
-	OPT_CRIU,
-	OPT_POLICY
-};
-
-static int parse_global(int argc, char **argv, struct global_opts *g, struct brig_error *err)
-{
-	static const struct option longopts[] = {
-	    {"root", required_argument, NULL, OPT_ROOT},
-	    {"log", required_argument, NULL, OPT_LOG},
-	    {"log-format", required_argument, NULL, OPT_LOG_FORMAT},
-	    {"debug", no_argument, NULL, OPT_DEBUG},
-	    {"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
-	    {"rootless", required_argument, NULL, OPT_ROOTLESS},
-	    {"criu", required_argument, NULL, OPT_CRIU},
-	    {"policy", required_argument, NULL, OPT_POLICY},
-	    {"version", no_argument, NULL, 'v'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_ROOT:
-			g->root = optarg;
-			break;
-		case OPT_LOG:
-			g->log_path = optarg;
-			break;
-		case OPT_LOG_FORMAT:
-			if (!strcmp(optarg, "json"))
-				g->log_format = BRIG_LOG_JSON;
-			else if (!strcmp(optarg, "text"))
-				g->log_format = BRIG_LOG_TEXT;
-			else
-				return err_set(
-				    err, EINVAL,
-				    "--log-format: unknown format '%s' (want text or json)",
-				    optarg);
-			break;
-		case OPT_DEBUG:
-			g->debug = true;
-			break;
-		case OPT_SYSTEMD_CGROUP:
-			g->systemd_cgroup = true;
-			break;
-		case OPT_ROOTLESS:
-			if (!strcmp(optarg, "auto"))
-				g->rootless = -1;
-			else if (!strcmp(optarg, "true"))
-				g->rootless = 1;
-			else if (!strcmp(optarg, "false"))
-				g->rootless = 0;
-			else
-				return err_set(err, EINVAL,
-					       "--rootless: want auto, true or false, not '%s'",
-					       optarg);
-			break;
-		case OPT_POLICY:
-			g->policy = optarg;
-			break;
-		case OPT_CRIU:
-			break; /* runc's checkpoint tool path: accepted and unused */
-		case 'v':
-			version();
-			return 1;
-		case 'h':
-			usage(stdout);
-			return 1;
-		case '?':
-			if (optopt)
-				return err_set(err, EINVAL, "unknown option '-%c'", optopt);
-			return err_set(err, EINVAL, "unknown option '%s'", argv[optind - 1]);
-		case ':':
-			return err_set(err, EINVAL, "option '%s' needs an argument",
-				       argv[optind - 1]);
-		}
-	}
-	return 0;
-}
-
-/* runc's choice: /run/brig for root, $XDG_RUNTIME_DIR/brig for anyone else. */
 const char *cli_default_root(void)
 {
 	static char buf[4096];
@@ -215,46 +93,72 @@ static char *seccomp_cache_dir(void)
 	return env && *env ? xstrdup(env) : path_join(cli_default_root(), ".seccomp-cache");
 }
 
+static void to_global(const struct global_args *a, struct global_opts *g)
+{
+	static const int rootless[] = {-1, 1, 0};
+	g->root = a->root ? a->root : cli_default_root();
+	g->log_path = a->log;
+	g->log_format = a->log_format == 1 ? BRIG_LOG_JSON : BRIG_LOG_TEXT;
+	g->debug = a->debug;
+	g->systemd_cgroup = a->systemd_cgroup;
+	g->rootless = rootless[a->rootless];
+	g->policy = a->policy;
+}
+
+/* The global options end at the verb. Returns 1 when --help or --version was
+ * printed, else 0 with the verb's index in argv (0: none). */
+static int parse_global(int argc, char **argv, struct global_args *a, int *ret_verb,
+			struct brig_error *err)
+{
+	_cleanup_free_ char **args = NULL;
+	size_t n = 0;
+	int r = cli_parse(&cli_global, argc, argv, a, &args, &n, err);
+	if (r != 0)
+		return r;
+	if (a->version)
+		return version(), 1;
+	*ret_verb = 0;
+	for (int i = 1; n > 0 && i < argc; i++)
+		if (argv[i] == args[0]) {
+			*ret_verb = i;
+			break;
+		}
+	return 0;
+}
+
 int cli_main(int argc, char **argv)
 {
-	struct global_opts g = {.rootless = -1};
+	struct global_args a = {0};
+	struct global_opts g = {0};
 	struct brig_error err = {0};
 	const char *verb_name = NULL;
-	int r;
-
-	r = parse_global(argc, argv, &g, &err);
+	int verb = 0;
+	int r = parse_global(argc, argv, &a, &verb, &err);
 	if (r > 0)
 		return 0;
-	if (r == 0 && optind >= argc) {
-		usage(stderr);
+	if (r == 0 && verb == 0) {
+		cli_print_usage(stderr);
 		return 2;
 	}
-	if (r == 0 && !g.root)
-		g.root = cli_default_root();
 	_cleanup_free_ char *cache = seccomp_cache_dir();
-	g.seccomp_cache = cache;
 	if (r == 0) {
-		verb_name = argv[optind];
+		to_global(&a, &g);
+		g.seccomp_cache = cache;
+		verb_name = argv[verb];
 		r = log_open(g.log_path, g.log_format, g.debug, &err);
 	}
+	const struct cli_verb *v = NULL;
 	if (r == 0) {
-		const struct verb *v = find_verb(verb_name);
-		if (!v) {
-			r = err_set(&err, EINVAL, "unknown verb '%s' (see brig --help)", verb_name);
-		} else {
-			/* Each verb parses its own options: argv[0] is the verb. */
-			int vargc = argc - optind;
-			char **vargv = argv + optind;
-			optind = 0;
-			r = v->run(&g, vargc, vargv, &err);
-		}
+		v = cli_find(cli_verbs, verb_name);
+		r = v ? cli_run_verb(v, &g, argc - verb, argv + verb, &err)
+		      : err_set(&err, EINVAL, "unknown verb '%s' (see brig --help)", verb_name);
 	}
 	if (r < 0) {
 		if (verb_name)
 			log_error("%s: %s", verb_name, err.msg);
 		else
 			log_error("%s", err.msg);
-		return 1;
+		return v && v->error_status ? v->error_status : 1;
 	}
 	return r;
 }
