@@ -184,12 +184,6 @@ int netlink_link_up(struct netlink *nl, int index, struct brig_error *err);
 int netlink_link_down(struct netlink *nl, int index, struct brig_error *err);
 int netlink_link_rename(struct netlink *nl, int index, const char *new_name,
 			struct brig_error *err);
-int netlink_link_set_mtu(struct netlink *nl, int index, uint32_t mtu, struct brig_error *err);
-int netlink_link_set_mac(struct netlink *nl, int index, const uint8_t mac[6],
-			 struct brig_error *err);
-int netlink_link_set_master(struct netlink *nl, int index, int master, struct brig_error *err);
-int netlink_link_set_netns_pid(struct netlink *nl, int index, pid_t pid, struct brig_error *err);
-int netlink_link_set_netns_fd(struct netlink *nl, int index, int netns_fd, struct brig_error *err);
 /* ENODEV (absent) is an error too: callers that tolerate it test errnum. */
 int netlink_link_del(struct netlink *nl, int index, const char *name, struct brig_error *err);
 int netlink_veth_add(struct netlink *nl, const struct netlink_veth_req *r, struct brig_error *err);
@@ -201,7 +195,6 @@ int netlink_port_isolated(struct netlink *nl, int index, bool on, struct brig_er
 int netlink_addr_add(struct netlink *nl, const struct netlink_addr *a, struct brig_error *err);
 int netlink_addr_list(struct netlink *nl, int family, int index, struct netlink_addr **ret,
 		      size_t *ret_n, struct brig_error *err);
-int netlink_route_add(struct netlink *nl, const struct netlink_route *r, struct brig_error *err);
 
 /* Brings a link of the caller's current network namespace up, on a socket of
  * its own: the container process uses it for lo. */

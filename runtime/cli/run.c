@@ -44,8 +44,9 @@ static int run_foreground(struct container *c, int console_peer, sigset_t *mask,
 static int run_detached(struct container *c, struct brig_error *err)
 {
 	int r = lifecycle_start(c, err);
-	if (r < 0)
-		lifecycle_delete(c, true, &(struct brig_error){0});
+	struct brig_error e = {0};
+	if (r < 0 && lifecycle_delete(c, true, &e) < 0)
+		log_warn("delete %s after the failed start: %s", c->id, e.msg);
 	container_free(c);
 	return r;
 }

@@ -305,10 +305,13 @@ static const struct create_step create_steps[] = {
 
 /* ---- undo ---- */
 
+/* Every step is tried; what fails is logged (the create's own error is the
+ * one the caller sees). */
 static void abort_creation(struct creation *cr)
 {
-	struct brig_error ignored;
-	network_teardown(cr->c->dir_fd, &ignored); /* before the netns dies */
+	struct brig_error e = {0};
+	if (network_teardown(cr->c->dir_fd, &e) < 0) /* before the netns dies */
+		log_warn("undo create %s: %s", cr->c->id, e.msg);
 	if (cr->pidfd >= 0) {
 		syscall(SYS_pidfd_send_signal, cr->pidfd, SIGKILL, NULL, 0);
 		waitid(P_PIDFD, (id_t)cr->pidfd, &(siginfo_t){0}, WEXITED);
@@ -319,16 +322,17 @@ static void abort_creation(struct creation *cr)
 	}
 	if (cr->plan.host_mounts)
 		host_mounts_detach(cr->c->dir_fd, cr->plan.rootfs);
-	if (cgroup_remove(&cr->cg, &ignored) < 0)
-		log_warn("%s", ignored.msg);
+	if (cgroup_remove(&cr->cg, &e) < 0)
+		log_warn("undo create %s: %s", cr->c->id, e.msg);
 	/* runtime.md: a failing prestart, createRuntime or createContainer hook
 	 * stops the container and continues at step 12: destroy, then poststop. */
 	if (cr->hooks_started && cr->s->hooks[SPEC_HOOK_POSTSTOP].n) {
 		cr->c->state.pid = 0;
 		_cleanup_free_ char *state = lifecycle_state_json(cr->c, SPEC_STATUS_STOPPED);
-		hooks_run(&cr->s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, &ignored);
+		hooks_run(&cr->s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, &e);
 	}
-	container_destroy(cr->c, &ignored);
+	if (container_destroy(cr->c, &e) < 0)
+		log_warn("undo create %s: %s", cr->c->id, e.msg);
 }
 
 static int create_in(struct creation *cr, struct brig_error *err)

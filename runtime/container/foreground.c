@@ -132,6 +132,9 @@ int foreground_wait(pid_t pid, int pidfd, int master, const sigset_t *mask)
 {
 	struct fg f = {.pid = pid, .pidfd = pidfd, .master = master, .stdin_open = true};
 	f.sigfd = signalfd(-1, mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (f.sigfd < 0) /* the wait still ends with the process; signals stay queued */
+		log_warn("signals to brig will not reach process %d: signalfd: %s", pid,
+			 strerror(errno));
 	setup_tty(&f);
 	int status = wait_foreground(&f);
 	if (f.raw)

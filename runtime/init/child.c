@@ -5,7 +5,7 @@
  * "report ready" errors go to the parent over the sync socket; after it, to
  * `brig start` over the start connection. */
 #include "netlink/netlink.h"
-#include "runtime/init/init.h"
+#include "runtime/init/internal.h"
 
 #include <fcntl.h>
 #include <net/if.h>
@@ -114,7 +114,7 @@ static int create_container_hooks(struct child_ctx *c, struct brig_error *err)
 
 /* sysctl(8)'s key syntax: when the first separator is '.', dots separate and
  * a '/' stands for a literal dot ("net.ipv4.conf.eth0/1.forwarding"). */
-static char *sysctl_path(const char *key)
+char *init_sysctl_path(const char *key)
 {
 	char *path = xasprintf("/proc/sys/%s", key);
 	char *k = path + strlen("/proc/sys/");
@@ -129,7 +129,7 @@ static int apply_sysctl(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_linux *l = &c->plan->spec->linux;
 	for (size_t i = 0; i < l->n_sysctl; i++) {
-		_cleanup_free_ char *path = sysctl_path(l->sysctl[i].key);
+		_cleanup_free_ char *path = init_sysctl_path(l->sysctl[i].key);
 		_cleanup_close_ int fd = open_in_root(c->root_fd, path, O_WRONLY | O_TRUNC, err);
 		const char *v = l->sysctl[i].value;
 		if (fd < 0)
@@ -291,14 +291,15 @@ static const struct step create_steps[] = {
     {"change directory", change_dir},	    /* getcwd before a filter may refuse it */
     {"find executable", process_find_exec}, /* stat and faccessat2 too */
     {"set exec labels", set_exec_labels},   /* before no_new_privs */
-    {"drop bounding capabilities", process_drop_bounding}, /* needs CAP_SETPCAP */
-    {"load seccomp filter", load_seccomp_early},	   /* needs CAP_SYS_ADMIN */
+    {"drop bounding capabilities", process_drop_bounding},		  /* needs CAP_SETPCAP */
+    {"load seccomp filter (before the user change)", load_seccomp_early}, /* CAP_SYS_ADMIN */
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
     {"check cwd as the user", check_cwd_as_user},
     {"set no_new_privs", no_new_privs},
     {"set cpu affinity", process_set_final_affinity},
-    {"load seccomp filter", load_seccomp_late}, /* the last step that can still fail create */
+    /* the last step that can still fail create */
+    {"load seccomp filter (after no_new_privs)", load_seccomp_late},
     {"report ready", report_ready},
     /* brig-init waits for start: no process of brig's image stays behind */
     {"exec brig-init", exec_init},
@@ -318,28 +319,37 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+size_t init_close_ranges(int *keep, size_t n, unsigned first, struct init_fd_range *ret)
+{
+	size_t k = 0;
+	qsort(keep, n, sizeof(int), cmp_int);
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < first)
+			continue;
+		if ((unsigned)keep[i] > first)
+			ret[k++] = (struct init_fd_range){first, (unsigned)keep[i] - 1};
+		first = (unsigned)keep[i] + 1;
+	}
+	ret[k++] = (struct init_fd_range){first, ~0U};
+	return k;
+}
+
 /* The child holds only what the plan gives it: no state directory (whose
  * flock would outlive create), no fd of the caller beyond the preserved. */
 static void close_inherited(struct child_plan *p)
 {
 	size_t n = 0;
 	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 9, sizeof(int));
+	_cleanup_free_ struct init_fd_range *r = xcalloc(p->n_mounts + 10, sizeof(*r));
 	int fixed[] = {p->sync_fd,	p->wait_fd,    p->status_fd,	p->console_fd,
 		       p->brig_init_fd, p->join_pidfd, p->seccomp_sock, log_fd()};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		keep[n++] = fixed[i];
 	for (size_t i = 0; i < p->n_mounts; i++)
 		keep[n++] = p->mounts[i].tree_fd;
-	qsort(keep, n, sizeof(int), cmp_int);
-	unsigned first = 3 + (unsigned)p->preserve_fds;
-	for (size_t i = 0; i < n; i++) {
-		if (keep[i] < 0 || (unsigned)keep[i] < first)
-			continue;
-		if ((unsigned)keep[i] > first)
-			syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0);
-		first = (unsigned)keep[i] + 1;
-	}
-	syscall(SYS_close_range, first, ~0U, 0);
+	size_t nr = init_close_ranges(keep, n, 3 + (unsigned)p->preserve_fds, r);
+	for (size_t i = 0; i < nr; i++)
+		syscall(SYS_close_range, r[i].first, r[i].last, 0);
 }
 
 void child_main(struct child_plan *p)
@@ -397,13 +407,13 @@ static const struct step exec_steps[] = {
     {"find executable", process_find_exec},
     {"set exec labels", set_exec_labels},
     {"drop bounding capabilities", process_drop_bounding},
-    {"load seccomp filter", load_seccomp_early},
+    {"load seccomp filter (before the user change)", load_seccomp_early},
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
     {"check cwd as the user", check_cwd_as_user},
     {"set no_new_privs", no_new_privs},
     {"set cpu affinity", process_set_final_affinity},
-    {"load seccomp filter", load_seccomp_late},
+    {"load seccomp filter (after no_new_privs)", load_seccomp_late},
     {"exec", exec_now},
 };
 

@@ -3,7 +3,7 @@
  * resolved and checked), applied in the child inside its new mount namespace,
  * targets always opened inside the rootfs (rootpath.c) and mounted through
  * /proc/self/fd so nothing is resolved twice. */
-#include "runtime/init/init.h"
+#include "runtime/init/internal.h"
 
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -126,7 +126,7 @@ int mount_setattr_fd(int fd, uint64_t set, uint64_t clr, bool recursive, struct 
 }
 
 /* MS_* flags that a bind mount takes as mount attributes after the bind. */
-static void flags_to_attr(unsigned long flags, unsigned long clear, uint64_t *set, uint64_t *clr)
+void init_mount_attrs(unsigned long flags, unsigned long clear, uint64_t *set, uint64_t *clr)
 {
 	static const struct {
 		unsigned long ms;
@@ -157,7 +157,7 @@ static int apply_after(struct child_ctx *c, const struct mount_plan *p, bool bin
 {
 	uint64_t set = 0, clr = 0;
 	if (bind)
-		flags_to_attr(p->opts.flags, p->opts.clear, &set, &clr);
+		init_mount_attrs(p->opts.flags, p->opts.clear, &set, &clr);
 	if (!set && !clr && !p->opts.propagation && !p->opts.attr_set && !p->opts.attr_clr)
 		return 0;
 	_cleanup_close_ int fd = open_in_root(c->root_fd, p->dest, O_PATH, err);
@@ -175,7 +175,7 @@ static int apply_after(struct child_ctx *c, const struct mount_plan *p, bool bin
 
 /* Data without its gid= option: devpts refuses a gid not mapped in the user
  * namespace (runc's rootless configs drop the option; brig does it here). */
-static char *drop_gid(const char *data)
+char *init_drop_gid(const char *data)
 {
 	_cleanup_free_ char *copy = xstrdup(data);
 	char *out = xcalloc(1, strlen(data) + 1);
@@ -201,7 +201,7 @@ static int bind_host_fs(struct child_ctx *c, const struct mount_plan *p, int tar
 		return -1;
 	_cleanup_close_ int fd = open_in_root(c->root_fd, p->dest, O_PATH, err);
 	uint64_t set = 0, clr = 0;
-	flags_to_attr(flags, 0, &set, &clr);
+	init_mount_attrs(flags, 0, &set, &clr);
 	return fd < 0 ? -1 : mount_setattr_fd(fd, set, clr, true, err);
 }
 
@@ -217,7 +217,7 @@ static int mount_fs(struct child_ctx *c, const struct mount_plan *p, int target,
 		return bind_host_fs(c, p, target, flags, err);
 	if (errno == EINVAL && c->plan->in_userns && !strcmp(p->fstype, "devpts") && p->opts.data &&
 	    strstr(p->opts.data, "gid=")) {
-		_cleanup_free_ char *data = drop_gid(p->opts.data);
+		_cleanup_free_ char *data = init_drop_gid(p->opts.data);
 		if (mount(p->source, t, p->fstype, flags, data) == 0)
 			return 0;
 	}

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The container process's own attributes, applied in the child: rlimits, OOM
- * score, personality, scheduling, I/O priority, CPU affinity, memory policy,
- * the keyring, then the user and capabilities (libcap) and the program lookup
- * with runc's wording for the errors the docker CLI turns into 126/127. */
-#include "runtime/init/init.h"
+/* The container process's own attributes, applied in the child: rlimits,
+ * personality, scheduling, I/O priority, CPU affinity, memory policy, the
+ * keyring, and the user change (the capabilities are caps.c's, the program
+ * lookup exec.c's; the OOM score is written by the parent). */
+#include "runtime/init/internal.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/keyctl.h>
@@ -71,18 +72,21 @@ static int set_sched(const struct spec_scheduler *s, struct brig_error *err)
 }
 
 /* "0-3,7" -> a cpu set. */
-static int parse_cpus(const char *list, cpu_set_t *set, struct brig_error *err)
+int init_parse_cpus(const char *list, cpu_set_t *set, struct brig_error *err)
 {
 	CPU_ZERO(set);
 	for (const char *p = list; *p;) {
 		char *end;
-		unsigned long a = strtoul(p, &end, 10), b = a;
-		if (end == p)
+		/* strtoul takes "-3" (and spaces): only digits start a number */
+		if (!isdigit((unsigned char)*p))
 			return err_set(err, EINVAL, "bad cpu list '%s'", list);
+		unsigned long a = strtoul(p, &end, 10), b = a;
 		if (*end == '-') {
 			p = end + 1;
+			if (!isdigit((unsigned char)*p))
+				return err_set(err, EINVAL, "bad cpu list '%s'", list);
 			b = strtoul(p, &end, 10);
-			if (end == p || b < a)
+			if (b < a)
 				return err_set(err, EINVAL, "bad cpu list '%s'", list);
 		}
 		for (unsigned long cpu = a; cpu <= b && cpu < CPU_SETSIZE; cpu++)
@@ -99,7 +103,7 @@ static int set_affinity(const char *list, struct brig_error *err)
 	cpu_set_t set;
 	if (!list)
 		return 0;
-	if (parse_cpus(list, &set, err) < 0)
+	if (init_parse_cpus(list, &set, err) < 0)
 		return -1;
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		return err_sys(err, "set cpu affinity '%s'", list);
@@ -112,7 +116,7 @@ static int set_mempolicy_(const struct spec_memory_policy *m, struct brig_error 
 		return 0;
 	unsigned long mask[16] = {0};
 	cpu_set_t nodes;
-	if (m->nodes && parse_cpus(m->nodes, &nodes, err) < 0)
+	if (m->nodes && init_parse_cpus(m->nodes, &nodes, err) < 0)
 		return err_wrap(err, "memory policy nodes");
 	for (unsigned n = 0; m->nodes && n < sizeof(mask) * 8; n++)
 		if (CPU_ISSET(n, &nodes))

@@ -45,9 +45,10 @@ int sync_recv(int fd, enum sync_type *ret_type, char **ret_data, size_t *ret_len
 		return err_sys(err, "receive from container process");
 	if (n < (ssize_t)sizeof(uint32_t))
 		return err_set(err, EPIPE, "container process exited during setup");
-	_cleanup_free_ char *buf = xmalloc((size_t)n + 1);
+	size_t size = (size_t)n;
+	_cleanup_free_ char *buf = xmalloc(size + 1);
 	do
-		n = recv(fd, buf, (size_t)n, 0);
+		n = recv(fd, buf, size, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < (ssize_t)sizeof(uint32_t))
 		return err_sys(err, "receive from container process");
