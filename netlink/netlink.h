@@ -60,6 +60,8 @@ int network_create(struct spec_network *n, struct brig_error *err);
 /* `brig network rm`: the bridge and the definition; refused while
  * containers are attached. */
 int network_remove(const char *name, struct brig_error *err);
+/* Whether brig may manage its networks: root of the host's user namespace. */
+bool network_privileged(void);
 /* Brings up lo in the calling process's network namespace. */
 int network_loopback_up(struct brig_error *err);
 

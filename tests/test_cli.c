@@ -237,6 +237,28 @@ START_TEST(test_tables_well_formed)
 }
 END_TEST
 
+/* runc's rule for the default --root (the four cases of euid, user namespace,
+ * USER and XDG_RUNTIME_DIR). */
+START_TEST(test_root_rule)
+{
+	char buf[256];
+	const char *x = "/run/user/1000";
+	/* not root: XDG's, when set */
+	ck_assert_str_eq(cli_root_rule(1000, false, x, "alice", buf, sizeof(buf)),
+			 "/run/user/1000/brig");
+	ck_assert_str_eq(cli_root_rule(1000, false, NULL, "alice", buf, sizeof(buf)), "/run/brig");
+	ck_assert_str_eq(cli_root_rule(1000, false, "", "alice", buf, sizeof(buf)), "/run/brig");
+	/* root of the initial user namespace: never XDG's */
+	ck_assert_str_eq(cli_root_rule(0, false, x, "alice", buf, sizeof(buf)), "/run/brig");
+	/* root of a user namespace (rootless podman): XDG's unless USER is root */
+	ck_assert_str_eq(cli_root_rule(0, true, x, "alice", buf, sizeof(buf)),
+			 "/run/user/1000/brig");
+	ck_assert_str_eq(cli_root_rule(0, true, x, NULL, buf, sizeof(buf)), "/run/user/1000/brig");
+	ck_assert_str_eq(cli_root_rule(0, true, x, "root", buf, sizeof(buf)), "/run/brig");
+	ck_assert_str_eq(cli_root_rule(0, true, NULL, "alice", buf, sizeof(buf)), "/run/brig");
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("cli");
@@ -249,6 +271,7 @@ Suite *test_suite(void)
 	tcase_add_test(c, test_raw_after);
 	tcase_add_test(c, test_brig_tables);
 	tcase_add_test(c, test_tables_well_formed);
+	tcase_add_test(c, test_root_rule);
 	suite_add_tcase(s, c);
 	return s;
 }

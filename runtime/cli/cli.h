@@ -13,10 +13,13 @@
 
 /* The whole command line: returns the process's exit status. */
 int cli_main(int argc, char **argv);
-/* runc's rule: $XDG_RUNTIME_DIR/brig when XDG_RUNTIME_DIR is set and brig is
- * not root, else /run/brig (and /tmp/brig-UID for a non-root brig without
- * XDG_RUNTIME_DIR). */
+/* The default --root, runc's rule: $XDG_RUNTIME_DIR/brig when XDG_RUNTIME_DIR
+ * is set and either brig is not root, or it runs in a user namespace and USER
+ * is unset or not "root"; otherwise /run/brig. cli_root_rule is the rule
+ * itself (buf holds the XDG path). */
 const char *cli_default_root(void);
+const char *cli_root_rule(uid_t euid, bool in_userns, const char *xdg, const char *user, char *buf,
+			  size_t size);
 
 /* ---- option tables ---- */
 

@@ -29,6 +29,8 @@ static int net_create(const struct global_opts *g, void *opts, char **args, size
 	const struct net_create_opts *o = opts;
 	struct spec_network net = {.icc = !o->no_icc};
 	int64_t mtu = 0;
+	if (!network_privileged())
+		return err_set(err, EPERM, "brig's networks need root: they are host bridges");
 	if (o->internal && o->host_reachable)
 		return err_set(err, EINVAL, "--internal and --host-reachable exclude each other");
 	if (!o->subnet)
@@ -125,6 +127,8 @@ static int net_rm(const struct global_opts *g, void *opts, char **args, size_t n
 		  struct brig_error *err)
 {
 	(void)g, (void)opts, (void)n;
+	if (!network_privileged())
+		return err_set(err, EPERM, "brig's networks need root: they are host bridges");
 	return network_remove(args[0], err);
 }
 

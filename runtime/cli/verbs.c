@@ -71,17 +71,23 @@ static void version(void)
 	printf("brig version " BRIG_VERSION "\ncommit: " BRIG_COMMIT "\nspec: " SPEC_VERSION "\n");
 }
 
+const char *cli_root_rule(uid_t euid, bool in_userns, const char *xdg, const char *user, char *buf,
+			  size_t size)
+{
+	/* runc's shouldHonorXDGRuntimeDir: a non-root user, or root of a user
+	 * namespace that is not "root" (rootless podman runs the runtime so) */
+	bool honor = xdg && *xdg && (euid != 0 || (in_userns && (!user || strcmp(user, "root"))));
+	if (!honor)
+		return BRIG_DEFAULT_ROOT;
+	snprintf(buf, size, "%s/brig", xdg);
+	return buf;
+}
+
 const char *cli_default_root(void)
 {
 	static char buf[4096];
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (geteuid() == 0)
-		return BRIG_DEFAULT_ROOT;
-	if (xdg && *xdg)
-		snprintf(buf, sizeof(buf), "%s/brig", xdg);
-	else
-		snprintf(buf, sizeof(buf), "/tmp/brig-%u", (unsigned)geteuid());
-	return buf;
+	return cli_root_rule(geteuid(), process_in_userns(), getenv("XDG_RUNTIME_DIR"),
+			     getenv("USER"), buf, sizeof(buf));
 }
 
 /* Host-wide, beside brig's default state, not under --root: Docker gives

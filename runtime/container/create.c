@@ -394,9 +394,10 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 	child_plan_init(&cr.plan);
 	int r = -1;
 	_cleanup_close_ int root_fd = container_root_open(g->root, err);
-	if (root_fd >= 0 && network_plan(s, g->root, id, o->network, &cr.net, err) == 0 &&
-	    (cr.c = container_new(root_fd, id, err)))
-		r = create_in(&cr, err);
+	if (root_fd >= 0 && network_plan(s, g->root, id, o->network, &cr.net, err) == 0) {
+		cr.c = container_new(root_fd, id, err);
+		r = cr.c ? create_in(&cr, err) : store_root_error(err, g->root);
+	}
 	if (r < 0 && cr.c) {
 		abort_creation(&cr);
 		container_free(cr.c);

@@ -13,6 +13,10 @@
 /* The public state with the status replaced (hooks see the state they run in). */
 char *lifecycle_state_json(struct container *c, enum spec_status status);
 
+/* A permission error about the state root: names it and says how to choose
+ * another (--root). Other errors are left as they are. Returns -1. */
+int store_root_error(struct brig_error *err, const char *root);
+
 /* ---- the container's cgroup (cgroup.c) ---- */
 
 /* create: the cgroup from linux.resources, before the process exists.

@@ -28,16 +28,29 @@ int container_id_validate(const char *id, struct brig_error *err)
 	return 0;
 }
 
+int store_root_error(struct brig_error *err, const char *root)
+{
+	int e = err->errnum;
+	if (e != EACCES && e != EPERM && e != EROFS)
+		return -1;
+	char inner[sizeof(err->msg)];
+	snprintf(inner, sizeof(inner), "%s", err->msg);
+	return err_set(err, e, "state directory '%s': %s (choose another with --root DIR)", root,
+		       inner);
+}
+
 int container_root_open(const char *root, struct brig_error *err)
 {
 	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 || errno != ENOENT)
-		return fd >= 0 ? fd : err_sys(err, "open state root '%s'", root);
-	if (mkdir_p(root, 0700, err) < 0)
-		return err_wrap(err, "create state root");
-	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return err_sys(err, "open state root '%s'", root);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdir_p(root, 0700, err) < 0)
+			return store_root_error(err, root);
+		fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		err_sys(err, "open state directory '%s'", root);
+		return store_root_error(err, root);
+	}
 	return fd;
 }
 
