@@ -250,15 +250,11 @@ static void bash_verb(FILE *f, const struct cli_verb *v, const char *key)
 	fputs("\t\t;;\n", f);
 }
 
-static void bash_completion(FILE *f)
+/* The words before the cursor: global options (skipping their arguments),
+ * the verb, a subcommand. */
+static void bash_scan(FILE *f)
 {
-	fputs("# bash completion for brig, generated from its option tables "
-	      "(runtime/cli/doc.c)\n\n"
-	      "_brig_ids() {\n"
-	      "\t\"${COMP_WORDS[0]}\" ${root:+--root \"$root\"} list -q 2>/dev/null\n"
-	      "}\n\n"
-	      "_brig() {\n"
-	      "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
+	fputs("\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}\n"
 	      "\tlocal i w verb= sub= root= opts= words= files=\n"
 	      "\tCOMPREPLY=()\n"
 	      "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
@@ -266,9 +262,8 @@ static void bash_completion(FILE *f)
 	      "\t\tif [[ -z $verb ]]; then\n"
 	      "\t\t\tcase $w in\n"
 	      "\t\t\t--root) root=${COMP_WORDS[i+1]}; ((i++)) ;;\n"
-	      "\t\t\t--root=*) root=${w#--root=} ;;\n",
+	      "\t\t\t--root=*) root=${w#--root=} ;;\n\t\t\t",
 	      f);
-	fputs("\t\t\t", f);
 	bool any = false;
 	for (size_t i = 0; i < cli_global.n_opts; i++)
 		if (cli_global.opts[i].arg && strcmp(cli_global.opts[i].name, "root")) {
@@ -282,9 +277,21 @@ static void bash_completion(FILE *f)
 	      "\t\telif [[ -z $sub && ($verb == network || $verb == seccomp) && $w != -* ]]; then\n"
 	      "\t\t\tsub=$w\n"
 	      "\t\tfi\n"
-	      "\tdone\n"
-	      "\tcase \"$verb${sub:+ $sub}\" in\n",
+	      "\tdone\n",
 	      f);
+}
+
+static void bash_completion(FILE *f)
+{
+	fputs("# bash completion for brig, generated from its option tables "
+	      "(runtime/cli/doc.c)\n\n"
+	      "_brig_ids() {\n"
+	      "\t\"${COMP_WORDS[0]}\" ${root:+--root \"$root\"} list -q 2>/dev/null\n"
+	      "}\n\n"
+	      "_brig() {\n",
+	      f);
+	bash_scan(f);
+	fputs("\tcase \"$verb${sub:+ $sub}\" in\n", f);
 	struct cli_verb global = cli_global;
 	global.subs = NULL;
 	global.args = NULL;
@@ -294,10 +301,7 @@ static void bash_completion(FILE *f)
 		for (size_t k = 0; cli_verbs[i]->subs && cli_verbs[i]->subs[k]; k++)
 			bash_verb(f, cli_verbs[i]->subs[k], cli_verbs[i]->subs[k]->name);
 	}
-	fputs("\tesac\n"
-	      "\tif [[ -z $verb ]]; then\n"
-	      "\t\twords=\"",
-	      f);
+	fputs("\tesac\n\tif [[ -z $verb ]]; then\n\t\twords=\"", f);
 	for (size_t i = 0; cli_verbs[i]; i++)
 		fprintf(f, "%s%s", i ? " " : "", cli_verbs[i]->name);
 	fputs("\"\n"
@@ -401,6 +405,29 @@ static void zsh_describe(FILE *f, const char *what, const struct cli_verb *const
 	fprintf(f, "\n\t\t)\n\t\t_describe -t %s %s %s && ret=0\n", what, what, what);
 }
 
+/* One verb's arm: its options and arguments, or its subcommands'. */
+static void zsh_verb(FILE *f, const struct cli_verb *v)
+{
+	fprintf(f, "\t\t%s)\n", v->name);
+	if (!v->subs) {
+		fputs("\t\t\t", f);
+		zsh_args(f, v);
+		fputs(" ;;\n", f);
+		return;
+	}
+	fputs("\t\t\tif ((CURRENT == 2)); then\n", f);
+	zsh_describe(f, "subcommands", v->subs);
+	fputs("\t\t\telse\n\t\t\t\tshift words\n\t\t\t\t((CURRENT--))\n"
+	      "\t\t\t\tcase $words[1] in\n",
+	      f);
+	for (size_t k = 0; v->subs[k]; k++) {
+		fprintf(f, "\t\t\t\t%s)\n\t\t\t\t\t", strrchr(v->subs[k]->name, ' ') + 1);
+		zsh_args(f, v->subs[k]);
+		fputs(" ;;\n", f);
+	}
+	fputs("\t\t\t\tesac\n\t\t\tfi ;;\n", f);
+}
+
 static void zsh_completion(FILE *f)
 {
 	fputs("#compdef brig\n"
@@ -430,27 +457,8 @@ static void zsh_completion(FILE *f)
 	      f);
 	zsh_describe(f, "verbs", cli_verbs);
 	fputs("\t\t;;\n\targs)\n\t\tcase $words[1] in\n", f);
-	for (size_t i = 0; cli_verbs[i]; i++) {
-		const struct cli_verb *v = cli_verbs[i];
-		fprintf(f, "\t\t%s)\n", v->name);
-		if (!v->subs) {
-			fputs("\t\t\t", f);
-			zsh_args(f, v);
-			fputs(" ;;\n", f);
-			continue;
-		}
-		fputs("\t\t\tif ((CURRENT == 2)); then\n", f);
-		zsh_describe(f, "subcommands", v->subs);
-		fputs("\t\t\telse\n\t\t\t\tshift words\n\t\t\t\t((CURRENT--))\n"
-		      "\t\t\t\tcase $words[1] in\n",
-		      f);
-		for (size_t k = 0; v->subs[k]; k++) {
-			fprintf(f, "\t\t\t\t%s)\n\t\t\t\t\t", strrchr(v->subs[k]->name, ' ') + 1);
-			zsh_args(f, v->subs[k]);
-			fputs(" ;;\n", f);
-		}
-		fputs("\t\t\t\tesac\n\t\t\tfi ;;\n", f);
-	}
+	for (size_t i = 0; cli_verbs[i]; i++)
+		zsh_verb(f, cli_verbs[i]);
 	fputs("\t\tesac ;;\n\tesac\n\treturn ret\n}\n\n_brig \"$@\"\n", f);
 }
 
