@@ -322,7 +322,8 @@ static int cmp_int(const void *a, const void *b)
 size_t init_close_ranges(int *keep, size_t n, unsigned first, struct init_fd_range *ret)
 {
 	size_t k = 0;
-	qsort(keep, n, sizeof(int), cmp_int);
+	if (n) /* qsort's array may not be NULL, even empty */
+		qsort(keep, n, sizeof(int), cmp_int);
 	for (size_t i = 0; i < n; i++) {
 		if (keep[i] < 0 || (unsigned)keep[i] < first)
 			continue;
