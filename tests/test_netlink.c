@@ -344,6 +344,61 @@ START_TEST(test_parse_error)
 }
 END_TEST
 
+/* netlink_replies over a heap copy of exactly the datagram, so that ASan sees a read past it */
+struct walk {
+	int links;
+	bool fail;
+};
+
+static int count_link(const struct nlmsghdr *nlh, void *data, struct brig_error *err)
+{
+	struct walk *w = data;
+	struct netlink_link_info l;
+	if (netlink_parse_link(nlh, &l) == 0)
+		w->links++;
+	return w->fail ? err_set(err, EINVAL, "callback failed") : 0;
+}
+
+static int walk(const uint8_t *dgram, size_t len, struct walk *w, bool *failed)
+{
+	struct brig_error err = {0};
+	void *buf = xmalloc(len);
+	memcpy(buf, dgram, len);
+	int r = netlink_replies(buf, len, 0, 0, count_link, w, failed, &err);
+	free(buf);
+	return r;
+}
+
+#define LINK_MSG NLH(32, RTM_NEWLINK, NLM_F_MULTI), IFI(0, 1, 0, 0)
+#define DONE_MSG(e) NLH(20, NLMSG_DONE, NLM_F_MULTI), U32(e)
+
+START_TEST(test_replies)
+{
+	static const uint8_t dump[] = {LINK_MSG, LINK_MSG, DONE_MSG(0)};
+	struct walk w = {0};
+	bool failed = false;
+	ck_assert_int_eq(walk(dump, sizeof(dump), &w, &failed), 1);
+	ck_assert_int_eq(w.links, 2);
+	/* a dump that goes on in the next datagram */
+	w.links = 0;
+	ck_assert_int_eq(walk(dump, 2 * 32, &w, &failed), 0);
+	ck_assert_int_eq(w.links, 2);
+	/* a failed callback: the rest is read, not passed on, and the end is an error */
+	w = (struct walk){.fail = true};
+	ck_assert_int_eq(walk(dump, sizeof(dump), &w, &failed), -1);
+	ck_assert(failed);
+	ck_assert_int_eq(w.links, 1);
+	/* a reply to another request is skipped */
+	uint8_t stale[sizeof(dump)];
+	memcpy(stale, dump, sizeof(dump));
+	stale[8] = 7; /* the first message's nlmsg_seq */
+	w = (struct walk){0};
+	failed = false;
+	ck_assert_int_eq(walk(stale, sizeof(stale), &w, &failed), 1);
+	ck_assert_int_eq(w.links, 1);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert(netlink_name_valid("eth0"));
@@ -372,6 +427,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_parse_link);
 	tcase_add_test(tc, test_parse_addr);
 	tcase_add_test(tc, test_parse_error);
+	tcase_add_test(tc, test_replies);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return s;

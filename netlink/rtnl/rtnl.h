@@ -147,6 +147,16 @@ int netlink_parse_addr(const struct nlmsghdr *nlh, struct netlink_addr *ret);
  * extended ack text (NULL when absent); -1 if nlh is no NLMSG_ERROR. */
 int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char **ret_msg);
 
+/* Called for each data message of a reply; -1 fails the exchange with err as fn set it
+ * (the rest of the replies is still read, and not passed to fn). */
+typedef int (*netlink_reply_fn)(const struct nlmsghdr *nlh, void *data, struct brig_error *err);
+/* One datagram of replies to the request `seq` sent from `portid`: messages of other
+ * requests are skipped, data messages go to fn (NULL: ignored), an NLMSG_ERROR or
+ * NLMSG_DONE ends the exchange. *failed (false at the first datagram) carries fn's
+ * failure to the next one. 1: ended well; 0: read the next datagram; -1: ended with err. */
+int netlink_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid, netlink_reply_fn fn,
+		    void *data, bool *failed, struct brig_error *err);
+
 /* ---- the socket ---- */
 
 struct netlink;
@@ -168,7 +178,6 @@ static inline void netlink_closep(struct netlink **nl)
 int netlink_request(struct netlink *nl, struct netlink_msg *m, struct brig_error *err);
 /* Sends m (a get or a dump) and calls fn for each reply until the ACK or the
  * dump's end; fn returning -1 stops with err as it set it. */
-typedef int (*netlink_reply_fn)(const struct nlmsghdr *nlh, void *data, struct brig_error *err);
 int netlink_query(struct netlink *nl, struct netlink_msg *m, netlink_reply_fn fn, void *data,
 		  struct brig_error *err);
 
