@@ -399,6 +399,28 @@ START_TEST(test_replies)
 }
 END_TEST
 
+/* Found by tests/fuzz (fuzz_rtnl): libmnl's mnl_nlmsg_ok() compares nlmsg_len as an int, so
+ * a length of 2 GiB or more passed, and the next message was looked for 2 GiB further. */
+START_TEST(test_replies_huge_length)
+{
+	static const uint8_t dgram[] = {LINK_MSG, NLH(0x80000010u, RTM_NEWLINK, NLM_F_MULTI),
+					DONE_MSG(0)};
+	struct walk w = {0};
+	bool failed = false;
+	ck_assert_int_eq(walk(dgram, sizeof(dgram), &w, &failed), 0);
+	ck_assert_int_eq(w.links, 1);
+	/* a length past the datagram by less than that, and one below a header's */
+	static const uint8_t over[] = {NLH(48, RTM_NEWLINK, 0), IFI(0, 1, 0, 0)};
+	static const uint8_t under[] = {NLH(8, RTM_NEWLINK, 0), IFI(0, 1, 0, 0)};
+	w.links = 0;
+	ck_assert_int_eq(walk(over, sizeof(over), &w, &failed), 0);
+	ck_assert_int_eq(walk(under, sizeof(under), &w, &failed), 0);
+	ck_assert_int_eq(w.links, 0);
+	ck_assert_ptr_null(netlink_msg_at(dgram, sizeof(dgram), sizeof(dgram)));
+	ck_assert_ptr_null(netlink_msg_at(dgram, sizeof(dgram), sizeof(dgram) + 3));
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert(netlink_name_valid("eth0"));
@@ -428,6 +450,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_parse_addr);
 	tcase_add_test(tc, test_parse_error);
 	tcase_add_test(tc, test_replies);
+	tcase_add_test(tc, test_replies_huge_length);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -147,6 +147,11 @@ int netlink_parse_addr(const struct nlmsghdr *nlh, struct netlink_addr *ret);
  * extended ack text (NULL when absent); -1 if nlh is no NLMSG_ERROR. */
 int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char **ret_msg);
 
+/* The message at byte `off` of a datagram of len bytes, NULL past the last one or at one
+ * whose nlmsg_len does not fit (the rest of the datagram cannot be read). The next one is
+ * at off + NLMSG_ALIGN(nlmsg_len). Not libmnl's mnl_nlmsg_ok(): it compares nlmsg_len as
+ * an int, so that a length of 2 GiB or more passes and the walk leaves the buffer. */
+const struct nlmsghdr *netlink_msg_at(const void *buf, size_t len, size_t off);
 /* Called for each data message of a reply; -1 fails the exchange with err as fn set it
  * (the rest of the replies is still read, and not passed to fn). */
 typedef int (*netlink_reply_fn)(const struct nlmsghdr *nlh, void *data, struct brig_error *err);

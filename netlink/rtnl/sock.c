@@ -6,7 +6,6 @@
 
 #include <fcntl.h>
 #include <libmnl/libmnl.h>
-#include <limits.h>
 #include <sched.h>
 #include <sys/socket.h>
 
@@ -124,14 +123,24 @@ static int handle_reply(const struct nlmsghdr *nlh, netlink_reply_fn fn, void *d
 	return fn(nlh, data, err) < 0 ? -1 : 0;
 }
 
+const struct nlmsghdr *netlink_msg_at(const void *buf, size_t len, size_t off)
+{
+	if (off > len || len - off < sizeof(struct nlmsghdr))
+		return NULL;
+	const struct nlmsghdr *nlh = (const void *)((const char *)buf + off);
+	if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off)
+		return NULL;
+	return nlh;
+}
+
 int netlink_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid, netlink_reply_fn fn,
 		    void *data, bool *failed, struct brig_error *err)
 {
 	/* After an error fn saw, keep reading to the end so that the next
 	 * request does not find this one's leftovers. */
-	const struct nlmsghdr *nlh = buf;
-	int n = len > INT_MAX ? INT_MAX : (int)len;
-	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+	const struct nlmsghdr *nlh;
+	for (size_t off = 0; (nlh = netlink_msg_at(buf, len, off));
+	     off += NLMSG_ALIGN(nlh->nlmsg_len)) {
 		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
 			continue; /* a stale reply to an earlier request */
 		int r = handle_reply(nlh, *failed ? NULL : fn, data, err);
