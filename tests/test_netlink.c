@@ -421,6 +421,44 @@ START_TEST(test_replies_huge_length)
 }
 END_TEST
 
+/* Found by tests/fuzz (fuzz_rtnl): an error of INT_MIN was negated (undefined). */
+START_TEST(test_parse_error_range)
+{
+	static const uint8_t min[] = {NLH(36, NLMSG_ERROR, NLM_F_CAPPED), U32(0x80000000u),
+				      NLH(32, RTM_NEWLINK, 0)};
+	static const uint8_t positive[] = {NLH(36, NLMSG_ERROR, NLM_F_CAPPED), U32(5),
+					   NLH(32, RTM_NEWLINK, 0)};
+	_Alignas(4) uint8_t buf[sizeof(min)];
+	int e;
+	const char *msg;
+	memcpy(buf, min, sizeof(min));
+	ck_assert_int_eq(netlink_parse_error((struct nlmsghdr *)buf, &e, &msg), 0);
+	ck_assert_int_eq(e, EPROTO);
+	memcpy(buf, positive, sizeof(positive));
+	ck_assert_int_eq(netlink_parse_error((struct nlmsghdr *)buf, &e, &msg), 0);
+	ck_assert_int_eq(e, EPROTO);
+
+	static const uint8_t done_min[] = {DONE_MSG(0x80000000u)};
+	static const uint8_t done_enobufs[] = {DONE_MSG(-ENOBUFS)};
+	static const uint8_t done_bare[] = {NLH(16, NLMSG_DONE, NLM_F_MULTI)};
+	memcpy(buf, done_min, sizeof(done_min));
+	ck_assert_int_eq(netlink_parse_done((struct nlmsghdr *)buf, &e), 0);
+	ck_assert_int_eq(e, EPROTO);
+	memcpy(buf, done_enobufs, sizeof(done_enobufs));
+	ck_assert_int_eq(netlink_parse_done((struct nlmsghdr *)buf, &e), 0);
+	ck_assert_int_eq(e, ENOBUFS);
+	memcpy(buf, done_bare, sizeof(done_bare));
+	ck_assert_int_eq(netlink_parse_done((struct nlmsghdr *)buf, &e), 0);
+	ck_assert_int_eq(e, 0);
+	ck_assert_int_eq(netlink_parse_error((struct nlmsghdr *)buf, &e, &msg), -1);
+	/* the walk ends at it with the error */
+	static const uint8_t dgram[] = {LINK_MSG, DONE_MSG(0x80000000u)};
+	struct walk w = {0};
+	bool failed = false;
+	ck_assert_int_eq(walk(dgram, sizeof(dgram), &w, &failed), -1);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert(netlink_name_valid("eth0"));
@@ -451,6 +489,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_parse_error);
 	tcase_add_test(tc, test_replies);
 	tcase_add_test(tc, test_replies_huge_length);
+	tcase_add_test(tc, test_parse_error_range);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return s;

@@ -143,9 +143,11 @@ struct netlink_link_info {
 /* -1 when nlh is not an RTM_NEWLINK / RTM_NEWADDR message. */
 int netlink_parse_link(const struct nlmsghdr *nlh, struct netlink_link_info *ret);
 int netlink_parse_addr(const struct nlmsghdr *nlh, struct netlink_addr *ret);
-/* The kernel's error of an NLMSG_ERROR message (0 for an ACK) and its
- * extended ack text (NULL when absent); -1 if nlh is no NLMSG_ERROR. */
+/* The kernel's error of an NLMSG_ERROR message (0 for an ACK; EPROTO for a value that is
+ * no errno) and its extended ack text (NULL when absent); -1 if nlh is no NLMSG_ERROR. */
 int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char **ret_msg);
+/* The status of a dump's NLMSG_DONE, the same way; -1 if nlh is no NLMSG_DONE. */
+int netlink_parse_done(const struct nlmsghdr *nlh, int *ret_errno);
 
 /* The message at byte `off` of a datagram of len bytes, NULL past the last one or at one
  * whose nlmsg_len does not fit (the rest of the datagram cannot be read). The next one is

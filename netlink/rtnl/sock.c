@@ -113,10 +113,9 @@ static int handle_reply(const struct nlmsghdr *nlh, netlink_reply_fn fn, void *d
 		return e ? kernel_error(e, msg, err) : 1;
 	}
 	if (nlh->nlmsg_type == NLMSG_DONE) {
-		int e = 0;
-		if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
-			memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(int));
-		return e ? kernel_error(-e, NULL, err) : 1;
+		int e;
+		netlink_parse_done(nlh, &e);
+		return e ? kernel_error(e, NULL, err) : 1;
 	}
 	if (nlh->nlmsg_type < NLMSG_MIN_TYPE || !fn)
 		return 0;
