@@ -416,8 +416,28 @@ START_TEST(test_replies_huge_length)
 	ck_assert_int_eq(walk(over, sizeof(over), &w, &failed), 0);
 	ck_assert_int_eq(walk(under, sizeof(under), &w, &failed), 0);
 	ck_assert_int_eq(w.links, 0);
-	ck_assert_ptr_null(netlink_msg_at(dgram, sizeof(dgram), sizeof(dgram)));
-	ck_assert_ptr_null(netlink_msg_at(dgram, sizeof(dgram), sizeof(dgram) + 3));
+	size_t off = sizeof(dgram);
+	ck_assert_ptr_null(netlink_msg_next(dgram, sizeof(dgram), &off));
+	off = sizeof(dgram) + 3;
+	ck_assert_ptr_null(netlink_msg_next(dgram, sizeof(dgram), &off));
+}
+END_TEST
+
+/* Found by tests/fuzz (fuzz_rtnl): libmnl parses a message's attributes up to its length
+ * rounded up to 4, so the last message of a datagram, with a length not a multiple of 4,
+ * had its attributes read up to 3 bytes past the datagram. The kernel pads every message. */
+START_TEST(test_replies_unaligned_end)
+{
+	static const uint8_t dgram[] = {NLH(37, RTM_NEWLINK, 0), IFI(0, 1, 0, 0), ATTR(8, IFLA_MTU),
+					U16(1500)};
+	struct walk w = {0};
+	bool failed = false;
+	ck_assert_int_eq(sizeof(dgram), 38);
+	ck_assert_int_eq(walk(dgram, sizeof(dgram), &w, &failed), 0);
+	ck_assert_int_eq(w.links, 0);
+	size_t off = 0;
+	ck_assert_ptr_null(netlink_msg_next(dgram, sizeof(dgram), &off));
+	ck_assert_uint_eq(off, 0);
 }
 END_TEST
 
@@ -489,6 +509,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_parse_error);
 	tcase_add_test(tc, test_replies);
 	tcase_add_test(tc, test_replies_huge_length);
+	tcase_add_test(tc, test_replies_unaligned_end);
 	tcase_add_test(tc, test_parse_error_range);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);

@@ -149,11 +149,12 @@ int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char *
 /* The status of a dump's NLMSG_DONE, the same way; -1 if nlh is no NLMSG_DONE. */
 int netlink_parse_done(const struct nlmsghdr *nlh, int *ret_errno);
 
-/* The message at byte `off` of a datagram of len bytes, NULL past the last one or at one
- * whose nlmsg_len does not fit (the rest of the datagram cannot be read). The next one is
- * at off + NLMSG_ALIGN(nlmsg_len). Not libmnl's mnl_nlmsg_ok(): it compares nlmsg_len as
- * an int, so that a length of 2 GiB or more passes and the walk leaves the buffer. */
-const struct nlmsghdr *netlink_msg_at(const void *buf, size_t len, size_t off);
+/* The message at byte *off of a datagram of len bytes, *off moved past it (and its padding
+ * to 4 bytes); NULL past the last one or at one that does not fit with its padding (the
+ * rest of the datagram cannot be read; the kernel pads every message). Not libmnl's
+ * mnl_nlmsg_ok(): it compares nlmsg_len as an int, so that a length of 2 GiB or more
+ * passes and the walk leaves the buffer. */
+const struct nlmsghdr *netlink_msg_next(const void *buf, size_t len, size_t *off);
 /* Called for each data message of a reply; -1 fails the exchange with err as fn set it
  * (the rest of the replies is still read, and not passed to fn). */
 typedef int (*netlink_reply_fn)(const struct nlmsghdr *nlh, void *data, struct brig_error *err);

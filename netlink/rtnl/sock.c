@@ -122,13 +122,16 @@ static int handle_reply(const struct nlmsghdr *nlh, netlink_reply_fn fn, void *d
 	return fn(nlh, data, err) < 0 ? -1 : 0;
 }
 
-const struct nlmsghdr *netlink_msg_at(const void *buf, size_t len, size_t off)
+const struct nlmsghdr *netlink_msg_next(const void *buf, size_t len, size_t *off)
 {
-	if (off > len || len - off < sizeof(struct nlmsghdr))
+	if (*off > len || len - *off < sizeof(struct nlmsghdr))
 		return NULL;
-	const struct nlmsghdr *nlh = (const void *)((const char *)buf + off);
-	if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off)
+	const struct nlmsghdr *nlh = (const void *)((const char *)buf + *off);
+	size_t n = nlh->nlmsg_len, padded = (n + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
+	/* libmnl reads attributes up to the padded length: the padding must fit too */
+	if (n < sizeof(*nlh) || padded > len - *off)
 		return NULL;
+	*off += padded;
 	return nlh;
 }
 
@@ -138,8 +141,8 @@ int netlink_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid, 
 	/* After an error fn saw, keep reading to the end so that the next
 	 * request does not find this one's leftovers. */
 	const struct nlmsghdr *nlh;
-	for (size_t off = 0; (nlh = netlink_msg_at(buf, len, off));
-	     off += NLMSG_ALIGN(nlh->nlmsg_len)) {
+	size_t off = 0;
+	while ((nlh = netlink_msg_next(buf, len, &off))) {
 		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
 			continue; /* a stale reply to an earlier request */
 		int r = handle_reply(nlh, *failed ? NULL : fn, data, err);

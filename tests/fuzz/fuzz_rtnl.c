@@ -52,8 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	netlink_replies(buf, size, seq, portid, reply, &s, &failed, &err);
 	/* each message on its own, whatever its sequence number */
 	const struct nlmsghdr *nlh;
-	for (size_t off = 0; (nlh = netlink_msg_at(buf, size, off));
-	     off += NLMSG_ALIGN(nlh->nlmsg_len)) {
+	for (size_t off = 0; (nlh = netlink_msg_next(buf, size, &off));) {
 		int e;
 		const char *msg;
 		if (netlink_parse_error(nlh, &e, &msg) == 0 && msg)

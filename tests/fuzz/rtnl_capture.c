@@ -46,8 +46,7 @@ static void capture(struct mnl_socket *s, const char *dir, const char *name, str
 		}
 		save(dir, name, i, buf, (size_t)n);
 		const struct nlmsghdr *nlh;
-		for (size_t off = 0; (nlh = netlink_msg_at(buf, (size_t)n, off));
-		     off += NLMSG_ALIGN(nlh->nlmsg_len))
+		for (size_t off = 0; (nlh = netlink_msg_next(buf, (size_t)n, &off));)
 			if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE)
 				return;
 	}
