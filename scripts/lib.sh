@@ -7,6 +7,8 @@ BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev 
 BRIG_TEST_PKGS="check busybox-static jq python3 iproute2 clang-format qemu-system-x86 xz-utils"
 # man(1) renders the generated man pages and zsh parses the completion (tests/cli_docs.sh).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS man-db zsh"
+# clang and its runtime libraries (libFuzzer, ASan, UBSan) build tests/fuzz.
+BRIG_TEST_PKGS="$BRIG_TEST_PKGS clang libclang-rt-dev"
 # The real clients conformance/clients runs brig under (runc comes with docker.io),
 # and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun"
