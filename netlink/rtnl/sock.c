@@ -156,11 +156,34 @@ int netlink_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid, 
 	return 0;
 }
 
+/* One datagram from the kernel (sender port 0). A process with CAP_NET_ADMIN
+ * in a container's network namespace could send to brig's socket there and
+ * answer a request itself; what is not the kernel's is dropped. */
+static ssize_t recv_kernel(struct netlink *nl)
+{
+	for (;;) {
+		struct sockaddr_nl sa = {0};
+		struct iovec iov = {.iov_base = nl->buf, .iov_len = RECV_SIZE};
+		struct msghdr msg = {
+		    .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1};
+		ssize_t n = recvmsg(mnl_socket_get_fd(nl->sock), &msg, 0);
+		if (n < 0)
+			return -1;
+		if (msg.msg_flags & MSG_TRUNC) {
+			errno = ENOSPC;
+			return -1;
+		}
+		if (msg.msg_namelen == sizeof(sa) && sa.nl_family == AF_NETLINK && sa.nl_pid == 0)
+			return n;
+		log_debug("rtnetlink: dropped a datagram from port %u", sa.nl_pid);
+	}
+}
+
 static int receive(struct netlink *nl, netlink_reply_fn fn, void *data, struct brig_error *err)
 {
 	bool failed = false;
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, RECV_SIZE);
+		ssize_t n = recv_kernel(nl);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
