@@ -728,22 +728,31 @@ static int signal_pidns(struct container *c, int sig, struct brig_error *err)
 	return 0;
 }
 
+/* Every process of the container's cgroup: also those outside its pid namespace. */
+static int kill_cgroup(struct container *c, int sig, struct brig_error *err)
+{
+	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
+	if (cgroup_load(&c->state, &cg, err) < 0 || cgroups_kill_all(&cg.cg, sig, err) < 0)
+		return err_wrap(err, "kill --all");
+	return 0;
+}
+
 int lifecycle_kill(struct container *c, int sig, bool all, struct brig_error *err)
 {
 	enum spec_status st = container_status(&c->state);
 	if (st == SPEC_STATUS_STOPPED) {
-		/* runc: kill --all of a stopped container succeeds; the shim relies on it */
-		if (all)
-			return 0;
-		return err_set(err, ESRCH, "container not running");
-	}
-	if (all && c->state.cgroup_path) {
-		/* every process of the cgroup: also those outside a pid namespace */
-		_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
-		if (cgroup_load(&c->state, &cg, err) < 0 || cgroups_kill_all(&cg.cg, sig, err) < 0)
-			return err_wrap(err, "kill --all");
+		if (!all)
+			return err_set(err, ESRCH, "container not running");
+		/* runc: kill --all of a stopped container succeeds (the shim relies
+		 * on it) and still signals what its init left in the cgroup: in a
+		 * shared pid namespace (a CRI pod's) they outlive the init, and the
+		 * shim's stop waits for them. A cgroup already gone is no error. */
+		if (c->state.cgroup_path && kill_cgroup(c, sig, err) < 0 && err->errnum != ENOENT)
+			return -1;
 		return 0;
 	}
+	if (all && c->state.cgroup_path)
+		return kill_cgroup(c, sig, err);
 	_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
 	if (pidfd < 0)
 		return all ? 0 : err_set(err, ESRCH, "container not running");
