@@ -11,7 +11,9 @@ monolithic upload (POST .../blobs/uploads/, PUT ?digest=, PUT manifests/TAG).
 Prints the manifest's digest.
 
 busybox: busybox-static with its applet links, root, an "app" user and
-group (1000), groups 1234 and 5678, /www/index.html for httpd, /tmp.
+group (1000), groups 1234, 5678 and 50000 (app's), www-data (33),
+/www/index.html for httpd, /tmp; --user, --cmd and --variant (a file that
+makes another image of the same files) change it.
 pause: only the static program PATH, as /pause, the entrypoint.
 """
 import argparse
@@ -30,6 +32,7 @@ import urllib.parse
 PASSWD = """root:x:0:0:root:/root:/bin/sh
 daemon:x:1:1:daemon:/usr/sbin:/bin/false
 app:x:1000:1000:app user:/home/app:/bin/sh
+www-data:x:33:33:www-data:/var/www:/bin/false
 nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 """
 GROUP = """root:x:0:
@@ -37,6 +40,8 @@ daemon:x:1:
 app:x:1000:
 extra1:x:1234:app
 extra2:x:5678:
+www-data:x:33:
+predefined:x:50000:app
 nogroup:x:65534:
 """
 
@@ -52,7 +57,7 @@ def _add(tar, name, data=None, mode=0o644, kind=tarfile.REGTYPE, link="", uid=0,
         tar.addfile(info)
 
 
-def busybox_layer(busybox):
+def busybox_layer(busybox, variant=""):
     with open(busybox, "rb") as f:
         bb = f.read()
     applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
@@ -72,6 +77,8 @@ def busybox_layer(busybox):
         _add(t, "etc/shadow", b"root:*:19000:0:99999:7:::\n", mode=0o600)
         _add(t, "etc/hostname", b"brig\n")
         _add(t, "www/index.html", b"hello from brig busybox\n")
+        if variant:
+            _add(t, "etc/variant", variant.encode() + b"\n")
     return buf.getvalue()
 
 
@@ -159,12 +166,14 @@ def main(argv):
     ap.add_argument("--busybox", default="/bin/busybox")
     ap.add_argument("--pause")
     ap.add_argument("--user", default="", help="the image's USER")
+    ap.add_argument("--cmd", default='["sh"]', help="the image's CMD, as a JSON array")
+    ap.add_argument("--variant", default="", help="written to /etc/variant: another image, same files")
     a = ap.parse_args(argv[1:])
     reg = Registry(a.registry)
     path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     if a.kind == "busybox":
-        cfg = {"config": {"Env": [path], "Cmd": ["sh"], "WorkingDir": "/", "User": a.user}}
-        digest = push_image(reg, a.ref, busybox_layer(a.busybox), cfg)
+        cfg = {"config": {"Env": [path], "Cmd": json.loads(a.cmd), "WorkingDir": "/", "User": a.user}}
+        digest = push_image(reg, a.ref, busybox_layer(a.busybox, a.variant), cfg)
     else:
         if not a.pause:
             ap.error("pause needs --pause PATH")
