@@ -12,8 +12,8 @@ Prints the manifest's digest.
 
 busybox: busybox-static with its applet links, root, an "app" user and
 group (1000), groups 1234, 5678 and 50000 (app's), www-data (33),
-/www/index.html for httpd, /tmp; --user, --cmd and --variant (a file that
-makes another image of the same files) change it.
+/www/index.html for httpd, /tmp; --user, --cmd, --variant (a file that
+makes another image of the same files) and --add (a file of the host's) change it.
 pause: only the static program PATH, as /pause, the entrypoint.
 """
 import argparse
@@ -57,7 +57,7 @@ def _add(tar, name, data=None, mode=0o644, kind=tarfile.REGTYPE, link="", uid=0,
         tar.addfile(info)
 
 
-def busybox_layer(busybox, variant=""):
+def busybox_layer(busybox, variant="", extra=()):
     with open(busybox, "rb") as f:
         bb = f.read()
     applets = subprocess.run([busybox, "--list"], capture_output=True, text=True, check=True).stdout.split()
@@ -79,6 +79,9 @@ def busybox_layer(busybox, variant=""):
         _add(t, "www/index.html", b"hello from brig busybox\n")
         if variant:
             _add(t, "etc/variant", variant.encode() + b"\n")
+        for src, dest, mode in extra:
+            with open(src, "rb") as f:
+                _add(t, dest.lstrip("/"), f.read(), mode=mode)
     return buf.getvalue()
 
 
@@ -168,12 +171,19 @@ def main(argv):
     ap.add_argument("--user", default="", help="the image's USER")
     ap.add_argument("--cmd", default='["sh"]', help="the image's CMD, as a JSON array")
     ap.add_argument("--variant", default="", help="written to /etc/variant: another image, same files")
+    ap.add_argument("--add", action="append", default=[], metavar="SRC=DEST[:MODE]",
+                    help="a file of the host into the image (MODE in octal, setuid allowed)")
     a = ap.parse_args(argv[1:])
     reg = Registry(a.registry)
     path = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     if a.kind == "busybox":
         cfg = {"config": {"Env": [path], "Cmd": json.loads(a.cmd), "WorkingDir": "/", "User": a.user}}
-        digest = push_image(reg, a.ref, busybox_layer(a.busybox, a.variant), cfg)
+        extra = []
+        for spec in a.add:
+            src, _, dest = spec.partition("=")
+            dest, _, mode = dest.partition(":")
+            extra.append((src, dest, int(mode or "755", 8)))
+        digest = push_image(reg, a.ref, busybox_layer(a.busybox, a.variant, extra), cfg)
     else:
         if not a.pause:
             ap.error("pause needs --pause PATH")
