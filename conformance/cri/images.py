@@ -10,7 +10,8 @@ gzip layer, a config and a Docker schema 2 manifest, pushed with the API's
 monolithic upload (POST .../blobs/uploads/, PUT ?digest=, PUT manifests/TAG).
 Prints the manifest's digest.
 
-busybox: busybox-static with its applet links, root, an "app" user and
+busybox: busybox-static with its applets as hard links (as Docker's busybox
+image has them: a masked /bin/ls must not mask the shell), root, an "app" user and
 group (1000), groups 1234, 5678 and 50000 (app's), www-data (33),
 /www/index.html for httpd, /tmp; --user, --cmd, --variant (a file that
 makes another image of the same files) and --add (a file of the host's) change it.
@@ -71,7 +72,7 @@ def busybox_layer(busybox, variant="", extra=()):
         _add(t, "bin/busybox", bb, mode=0o755)
         for a in applets:
             if a != "busybox":
-                _add(t, "bin/" + a, kind=tarfile.SYMTYPE, link="busybox", mode=0o777)
+                _add(t, "bin/" + a, kind=tarfile.LNKTYPE, link="bin/busybox", mode=0o755)
         _add(t, "etc/passwd", PASSWD.encode())
         _add(t, "etc/group", GROUP.encode())
         _add(t, "etc/shadow", b"root:*:19000:0:99999:7:::\n", mode=0o600)
