@@ -744,10 +744,14 @@ int lifecycle_kill(struct container *c, int sig, bool all, struct brig_error *er
 		if (!all)
 			return err_set(err, ESRCH, "container not running");
 		/* runc: kill --all of a stopped container succeeds (the shim relies
-		 * on it) and still signals what its init left in the cgroup: in a
-		 * shared pid namespace (a CRI pod's) they outlive the init, and the
-		 * shim's stop waits for them. A cgroup already gone is no error. */
-		if (c->state.cgroup_path && kill_cgroup(c, sig, err) < 0 && err->errnum != ENOENT)
+		 * on it). Without a pid namespace of its own (a CRI pod's shared
+		 * one) the init's children outlive it, and the shim's stop waits for
+		 * them: signal what is left in the cgroup. With one, the kernel
+		 * ended them with the init; whatever is in the cgroup then is not
+		 * the container's (podman's conmon can be). A cgroup already gone
+		 * is no error. */
+		if (c->state.cgroup_path && !c->state.has_pidns && kill_cgroup(c, sig, err) < 0 &&
+		    err->errnum != ENOENT)
 			return -1;
 		return 0;
 	}
