@@ -162,12 +162,40 @@ for prop in slave private shared; do
 	private) check_eq "[config-linux.md#rootfs-mount-propagation] rootfsPropagation private: / is private" private "$p" ;;
 	shared) check_match "[config-linux.md#rootfs-mount-propagation] rootfsPropagation shared: / is shared" 'shared:[0-9]+' "$p" ;;
 	esac
-	if [ "$prop" != shared ]; then
-		check_eq "[config-linux.md#rootfs-mount-propagation] rootfsPropagation $prop: the container's mounts do not reach the host" \
-			"$before" "$(conf_mounts_under "$B/rootfs" | wc -l)"
-	fi
+	check_eq "[config-linux.md#rootfs-mount-propagation] rootfsPropagation $prop: the container's mounts do not reach the host" \
+		"$before" "$(conf_mounts_under "$B/rootfs" | wc -l)"
 	conf_unmount_under "$B/rootfs"
 done
+
+# rootfsPropagation rshared with an rshared volume, what containerd's CRI
+# asks for a Kubernetes "Bidirectional" mount: the volume stays in the host's
+# peer group (runc), so a mount made in the container reaches the host and
+# one made on the host reaches the container.
+mkdir -p "$CONF_TMP/bidi"
+mount -t tmpfs conf-bidi "$CONF_TMP/bidi" && CONF_MOUNTS+=("$CONF_TMP/bidi")
+mount --make-shared "$CONF_TMP/bidi"
+mkdir -p "$CONF_TMP/bidi/in" "$CONF_TMP/bidi/host"
+new_bundle B
+mount_out "$B"
+cfg "$B" '.linux.rootfsPropagation = "rshared" | del(.linux.seccomp)
+	| .process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+	| .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+add_mount "$B" /bidi none "$CONF_TMP/bidi" rbind rshared
+set_args "$B" /bin/sh -c 'mount -t tmpfs conf-bidi-in /bidi/in && echo in >/bidi/in/marker; touch /out/mounted
+	while [ ! -e /out/go ]; do sleep 0.05; done
+	/bin/probe stat /bidi/host/marker >/out/late.tmp; mv /out/late.tmp /out/late'
+brig_create "$B"
+brig start "$ID"
+wait_for 10 test -e "$B/out/mounted"
+check_eq "[runc] rootfsPropagation rshared: a mount made in the container on an rshared volume reaches the host" \
+	in "$(cat "$CONF_TMP/bidi/in/marker" 2>/dev/null)"
+mount -t tmpfs conf-bidi-host "$CONF_TMP/bidi/host" && CONF_MOUNTS+=("$CONF_TMP/bidi/host")
+touch "$CONF_TMP/bidi/host/marker" "$B/out/go"
+wait_for 10 test -e "$B/out/late"
+check_eq "[runc] rootfsPropagation rshared: a host mount made later on the volume reaches the container" file \
+	"$(kv type "$(cat "$B/out/late" 2>/dev/null)")"
+brig delete --force "$ID"
+conf_unmount_under "$CONF_TMP/bidi"
 
 # ---- maskedPaths and readonlyPaths ------------------------------------------
 

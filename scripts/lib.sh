@@ -12,6 +12,9 @@ BRIG_TEST_PKGS="$BRIG_TEST_PKGS clang libclang-rt-dev"
 # The real clients conformance/clients runs brig under (runc comes with docker.io),
 # and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun"
+# brig behind containerd's CRI plugin (conformance/cri): the CNI plugins, a
+# local registry, and the CRI client's gRPC and protobuf (Debian's python3).
+BRIG_TEST_PKGS="$BRIG_TEST_PKGS containernetworking-plugins docker-registry python3-grpcio python3-protobuf protobuf-compiler"
 
 die() {
 	echo "$0: $*" >&2

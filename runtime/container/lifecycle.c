@@ -160,22 +160,35 @@ static int signal_pidns(struct container *c, int sig, struct brig_error *err)
 	return 0;
 }
 
+/* Every process of the container's cgroup: also those outside its pid namespace. */
+static int kill_cgroup(struct container *c, int sig, struct brig_error *err)
+{
+	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
+	if (cgroup_load(&c->state, &cg, err) < 0 || cgroups_kill_all(&cg.cg, sig, err) < 0)
+		return err_wrap(err, "kill --all");
+	return 0;
+}
+
 int lifecycle_kill(struct container *c, int sig, bool all, struct brig_error *err)
 {
 	enum spec_status st = container_status(&c->state);
 	if (st == SPEC_STATUS_STOPPED) {
-		/* runc: kill --all of a stopped container succeeds; the shim relies on it */
-		if (all)
-			return 0;
-		return err_set(err, ESRCH, "container not running");
-	}
-	if (all && c->state.cgroup_path) {
-		/* every process of the cgroup: also those outside a pid namespace */
-		_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
-		if (cgroup_load(&c->state, &cg, err) < 0 || cgroups_kill_all(&cg.cg, sig, err) < 0)
-			return err_wrap(err, "kill --all");
+		if (!all)
+			return err_set(err, ESRCH, "container not running");
+		/* runc: kill --all of a stopped container succeeds (the shim relies
+		 * on it). Without a pid namespace of its own (a CRI pod's shared
+		 * one) the init's children outlive it, and the shim's stop waits for
+		 * them: signal what is left in the cgroup. With one, the kernel
+		 * ended them with the init; whatever is in the cgroup then is not
+		 * the container's (podman's conmon can be). A cgroup already gone
+		 * is no error. */
+		if (c->state.cgroup_path && !c->state.has_pidns && kill_cgroup(c, sig, err) < 0 &&
+		    err->errnum != ENOENT)
+			return -1;
 		return 0;
 	}
+	if (all && c->state.cgroup_path)
+		return kill_cgroup(c, sig, err);
 	_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
 	if (pidfd < 0)
 		return all ? 0 : err_set(err, ESRCH, "container not running");

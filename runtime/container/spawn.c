@@ -72,6 +72,16 @@ static int intermediate_steps(struct child_plan *p, struct brig_error *err)
 		return err_sys(err, "create namespaces");
 	if ((p->clone_flags & CLONE_NEWTIME) && write_time_offsets(&l->time_offsets, err) < 0)
 		return -1;
+	/* The parent writes the pid it knows into the v1 hierarchies: this
+	 * process's, as the init's pid may come after the init's own request.
+	 * So this process joins, and the init it forks inherits the cgroups. */
+	if (p->cgroup_sync) {
+		if (sync_send(p->sync_fd, SYNC_CGROUP_REQUEST, NULL, 0) < 0)
+			return err_sys(err, "ask to join the cgroup");
+		if (sync_expect(p->sync_fd, SYNC_CGROUP_DONE, NULL, NULL, err) < 0)
+			return -1;
+		p->cgroup_sync = false;
+	}
 	return 0;
 }
 

@@ -38,12 +38,13 @@ static int wait_id_maps(struct child_ctx *c, struct brig_error *err)
  * cloned into); a cgroup namespace made after that is rooted at them. */
 static int join_cgroup(struct child_ctx *c, struct brig_error *err)
 {
-	if (!c->plan->cgroup_sync)
-		return 0;
-	if (sync_send(c->plan->sync_fd, SYNC_CGROUP_REQUEST, NULL, 0) < 0)
-		return err_sys(err, "ask to join the cgroup");
-	if (sync_expect(c->plan->sync_fd, SYNC_CGROUP_DONE, NULL, NULL, err) < 0)
-		return -1;
+	/* On the slow path the intermediate process joined already (spawn.c). */
+	if (c->plan->cgroup_sync) {
+		if (sync_send(c->plan->sync_fd, SYNC_CGROUP_REQUEST, NULL, 0) < 0)
+			return err_sys(err, "ask to join the cgroup");
+		if (sync_expect(c->plan->sync_fd, SYNC_CGROUP_DONE, NULL, NULL, err) < 0)
+			return -1;
+	}
 	if (c->plan->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return err_sys(err, "create cgroup namespace");
 	return 0;

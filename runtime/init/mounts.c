@@ -295,20 +295,49 @@ static int prepare_host_root(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
+/* The mount that holds the rootfs, made private (only it, as runc does):
+ * pivot_root refuses a shared parent, and the bind of the rootfs must not
+ * propagate to the host. The mount point is the deepest ancestor of the
+ * real path that mount(MS_PRIVATE) takes: EINVAL means "not a mount root". */
+static int make_rootfs_mount_private(const char *rootfs, struct brig_error *err)
+{
+	_cleanup_free_ char *p = realpath(rootfs, NULL);
+	if (!p)
+		return err_sys(err, "resolve rootfs '%s'", rootfs);
+	for (;;) {
+		if (mount(NULL, p, NULL, MS_PRIVATE, NULL) == 0)
+			return 0;
+		if (errno != EINVAL || !strcmp(p, "/"))
+			return err_sys(err, "make the mount of rootfs '%s' private", rootfs);
+		char *slash = strrchr(p, '/');
+		slash[slash == p ? 1 : 0] = '\0';
+	}
+}
+
 int mounts_prepare_root(struct child_ctx *c, struct brig_error *err)
 {
 	unsigned long want = c->plan->spec->linux.rootfs_propagation;
 	if (c->plan->host_mounts)
 		return prepare_host_root(c, err);
-	/* Nothing mounted from here may propagate to the host. A shared or
-	 * unbindable root is set after pivot_root, which refuses a shared
-	 * parent and cannot bind an unbindable rootfs. */
+	/* By default nothing mounted from here propagates to the host. A shared
+	 * or unbindable root is set after pivot_root, which refuses a shared
+	 * parent and cannot bind an unbindable rootfs. A shared rootfsPropagation
+	 * keeps the copies of the host's shared mounts in the host's peer groups
+	 * (runc's order), so that a mount made inside an rshared volume reaches
+	 * the host; only the mount holding the rootfs turns private. */
 	unsigned long first = MS_SLAVE | MS_REC;
 	if (want & (MS_PRIVATE | MS_UNBINDABLE))
 		first = MS_PRIVATE | MS_REC;
+	else if (want & MS_SHARED)
+		first = want;
 	if (mount(NULL, "/", NULL, first, NULL) < 0)
-		return err_sys(err, "make / %s", first & MS_PRIVATE ? "rprivate" : "rslave");
+		return err_sys(err, "make / %s",
+			       first & MS_PRIVATE  ? "rprivate"
+			       : first & MS_SHARED ? "shared"
+						   : "rslave");
 	const char *rootfs = c->plan->rootfs;
+	if ((first & MS_SHARED) && make_rootfs_mount_private(rootfs, err) < 0)
+		return -1;
 	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_sys(err, "bind rootfs '%s'", rootfs);
 	c->root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
