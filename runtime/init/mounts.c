@@ -221,6 +221,13 @@ static int mount_fs(struct child_ctx *c, const struct mount_plan *p, int target,
 		if (mount(p->source, t, p->fstype, flags, data) == 0)
 			return 0;
 	}
+	if (errno == EPERM && c->plan->in_userns && !strcmp(p->fstype, "proc"))
+		return err_set(err, EPERM,
+			       "mount proc: %s (inside a user namespace a new procfs needs a pid "
+			       "namespace that user namespace owns, {\"type\": \"pid\"} in "
+			       "linux.namespaces, and a /proc of brig's with nothing mounted over "
+			       "its files)",
+			       strerror(EPERM));
 	return err_sys(err, "mount %s", p->fstype);
 }
 
@@ -285,8 +292,15 @@ int mounts_apply(struct child_ctx *c, struct brig_error *err)
 static int prepare_host_root(struct child_ctx *c, struct brig_error *err)
 {
 	const char *rootfs = c->plan->rootfs;
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		if (errno == EPERM && c->plan->in_userns)
+			return err_set(err, EPERM,
+				       "bind rootfs '%s': %s (the container's user namespace does "
+				       "not own brig's mount namespace: add {\"type\": \"mount\"} "
+				       "to linux.namespaces)",
+				       rootfs, strerror(EPERM));
 		return err_sys(err, "bind rootfs '%s'", rootfs);
+	}
 	if (mount(NULL, rootfs, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
 		return err_sys(err, "make rootfs private");
 	c->root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
