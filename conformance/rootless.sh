@@ -20,8 +20,10 @@
 #   rl_tun_allow          lets the user open /dev/net/tun (slirp4netns) with an ACL
 #                         entry for its uid when the node's mode does not already
 #   rl_cgroup_delegate N  a cgroup N in every hierarchy (v1 and v2), chowned to the
-#                         user (cpuset's cpus and mems copied): what root does to
-#                         delegate one without systemd; sets RL_CGROUP
+#                         user (cpuset's cpus and mems copied, v2 controllers
+#                         enabled in its parent): what root does to delegate one
+#                         without systemd; sets RL_CGROUP to its leaf N/shell,
+#                         where rl_as then starts the user's commands
 #   rl_user_procs         pids of the user and of its subordinate ranges
 #   rl_user_remove        everything above undone (also run by the EXIT trap and,
 #                         after a SIGKILL, by the next run's sweep of the temp dir)
@@ -143,21 +145,38 @@ rl_cgroup_procs() {
 	rl_cgroup_dirs "$RL_CGROUP" | sed 's|$|/cgroup.procs|' | tr '\n' ' '
 }
 
+# cgroup v2: the controllers a delegate may enable below NAME must be enabled
+# in its parent (as brig itself does top-down when it creates a cgroup as root)
+rl_cgroup_v2_enable() { # DIR (the delegated cgroup, on a cgroup2 mount)
+	local parent=${1%/*} c want=
+	[ -f "$parent/cgroup.subtree_control" ] || return 0
+	for c in cpu io memory pids; do
+		grep -qw "$c" "$parent/cgroup.controllers" 2>/dev/null &&
+			! grep -qw "$c" "$parent/cgroup.subtree_control" && want="$want +$c"
+	done
+	[ -z "$want" ] || echo "$want" >"$parent/cgroup.subtree_control" 2>/dev/null || true
+}
+
+# NAME is the delegated cgroup; the user's commands run in its leaf NAME/shell
+# (cgroup v2 puts no processes beside child cgroups that have controllers), the
+# containers go below NAME.
 rl_cgroup_delegate() {
-	local name=$1 d parent
+	local name=$1 d
 	rl_record "cgroup $name"
 	for d in $(rl_cgroup_dirs "$name"); do
-		mkdir -p "$d" || return 1
-		parent=${d%/*}
+		[ -f "${d%/*}/cgroup.subtree_control" ] && rl_cgroup_v2_enable "$d"
+		mkdir -p "$d/shell" || return 1
 		if [ -f "$d/cpuset.cpus" ]; then
-			cat "$parent/cpuset.cpus" >"$d/cpuset.cpus"
-			cat "$parent/cpuset.mems" >"$d/cpuset.mems"
+			cat "${d%/*}/cpuset.cpus" >"$d/cpuset.cpus"
+			cat "${d%/*}/cpuset.mems" >"$d/cpuset.mems"
+			cat "$d/cpuset.cpus" >"$d/shell/cpuset.cpus"
+			cat "$d/cpuset.mems" >"$d/shell/cpuset.mems"
 		fi
-		# the directory and the files a delegate writes (cgroup v2's
+		# the directories and the files a delegate writes (cgroup v2's
 		# delegation set; in v1 every file of the cgroup)
 		chown -R "$RL_UID:$RL_GID" "$d" 2>/dev/null
 	done
-	RL_CGROUP=$name
+	RL_CGROUP=$name/shell
 }
 
 # ---- processes and removal ---------------------------------------------------
