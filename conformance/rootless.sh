@@ -166,7 +166,8 @@ rl_cgroup_delegate() {
 	for d in $(rl_cgroup_dirs "$name"); do
 		[ -f "${d%/*}/cgroup.subtree_control" ] && rl_cgroup_v2_enable "$d"
 		mkdir -p "$d/shell" || return 1
-		if [ -f "$d/cpuset.cpus" ]; then
+		# a new v1 cpuset cgroup starts empty (v2's inherits)
+		if [ -f "$d/cpuset.cpus" ] && [ ! -f "$d/cgroup.subtree_control" ]; then
 			cat "${d%/*}/cpuset.cpus" >"$d/cpuset.cpus"
 			cat "${d%/*}/cpuset.mems" >"$d/cpuset.mems"
 			cat "$d/cpuset.cpus" >"$d/shell/cpuset.cpus"
