@@ -180,6 +180,58 @@ rl_cgroup_delegate() {
 	RL_CGROUP=$name/shell
 }
 
+# ---- client scenarios, brig beside runc ------------------------------------------
+
+declare -A RL_RESULT RL_REASON
+
+# rl_scenarios RUNTIME-NAME SCENARIO...: runs s_SCENARIO for each (it sets R,
+# the reason, when it fails), then scn_cleanup if the caller has one.
+rl_scenarios() {
+	local name=$1 s
+	shift
+	for s in "$@"; do
+		R=
+		if "s_$s"; then RL_RESULT[$name.$s]=PASS; else RL_RESULT[$name.$s]=FAIL; fi
+		RL_REASON[$name.$s]=$R
+		declare -F scn_cleanup >/dev/null && scn_cleanup
+	done
+}
+
+# rl_table CLIENT SCENARIO...: the brig/runc table, the reasons of what failed,
+# and one check per scenario: brig passes it wherever runc does (a scenario
+# runc fails too is a skip with runc's reason).
+rl_table() {
+	local client=$1 s k b r desc
+	shift
+	printf '# %-20s %-6s %s\n' scenario brig runc
+	for s in "$@"; do
+		printf '# %-20s %-6s %s\n' "$s" "${RL_RESULT[brig.$s]:-}" "${RL_RESULT[runc.$s]:-}"
+	done
+	for k in "${!RL_REASON[@]}"; do
+		[ -n "${RL_REASON[$k]}" ] && conf_log "$k: ${RL_REASON[$k]}"
+	done
+	for s in "$@"; do
+		desc="[$client] rootless $s: brig passes where runc does"
+		b=${RL_RESULT[brig.$s]:-} r=${RL_RESULT[runc.$s]:-none}
+		if [ "$b" = PASS ]; then
+			ok "$desc"
+		elif [ "$r" = FAIL ]; then
+			skip "$desc" "runc fails it too: ${RL_REASON[runc.$s]}"
+		else
+			not_ok "$desc" "brig: ${RL_REASON[brig.$s]:-not run}"
+		fi
+	done
+}
+
+# expect_rc WANT WHAT: RC is WANT, else R says what it was.
+expect_rc() {
+	[ "$RC" = "$1" ] && return 0
+	R="$2: exit $RC, want $1: $(printf '%s' "$ERR" | tail -n 3 | tr '\n' ' ')"
+	return 1
+}
+
+squeeze() { tr -s ' \t' ' ' | sed 's/^ //; s/ $//'; }
+
 # ---- processes and removal ---------------------------------------------------
 
 # The live pids whose real uid is the user's or in its subordinate range:

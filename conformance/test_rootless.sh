@@ -69,7 +69,6 @@ umap_range() {
 ustate() { rl_as "$UB" state "$1" && jq -r ".$2 // empty" <<<"$OUT" 2>/dev/null; }
 ustatus_is() { [ "$(ustate "$1" status)" = "$2" ]; }
 host_uid_of() { awk '/^Uid:/ { print $2 }' "/proc/$1/status" 2>/dev/null; }
-squeeze() { tr -s ' \t' ' ' | sed 's/^ //; s/ $//'; }
 
 # ub_nothing_left ID DESC: no state dir and no cgroup named after ID
 ub_nothing_left() {

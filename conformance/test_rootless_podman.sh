@@ -76,11 +76,6 @@ RL_TIMEOUT=60
 
 P=() # podman --runtime RT
 p() { rl_as podman "${P[@]}" "$@"; }
-expect_rc() { # WANT WHAT
-	[ "$RC" = "$1" ] && return 0
-	R="$2: exit $RC, want $1: $(printf '%s' "$ERR" | tail -n 3 | tr '\n' ' ')"
-	return 1
-}
 
 s_run_rm() {
 	p run --rm --network none "$IMAGE" true
@@ -195,61 +190,29 @@ s_user_range() {
 	[ "$(head -n1 <<<"$OUT")" = 1000 ] || { R="id -u printed '$OUT'"; return 1; }
 }
 
-squeeze() { tr -s ' \t' ' ' | sed 's/^ //; s/ $//'; }
-
 SCENARIOS=(run_rm exit_code root_is_user slirp detach_exec_stop keep_id stdin tty kill_137 pause
 	pid_host net_host privileged read_only user_range)
-declare -A RESULT REASON
 
 # leftovers of one runtime's run: podman's containers, the runtime's state
-leftovers() { # RUNTIME-NAME
-	local left=
+s_leftovers() {
+	local left= d
 	p ps -aq
 	[ -n "$OUT" ] && left="podman containers: $OUT"
-	local d
-	for d in "$RL_XDG/$1"/*; do
+	for d in "$RL_XDG/$(basename "${P[1]}")"/*; do
 		[ -d "$d" ] && left="$left $d"
 	done
-	echo "$left"
+	[ -z "$left" ] || { R="left: $left"; return 1; }
 }
+scn_cleanup() { p rm -f -t 0 -a >/dev/null 2>&1; }
 
 for rt in "${RUNTIMES[@]}"; do
-	name=$(basename "$rt")
 	P=(--runtime "$rt")
-	for s in "${SCENARIOS[@]}"; do
-		R=
-		if "s_$s"; then RESULT[$name.$s]=PASS; else RESULT[$name.$s]=FAIL; fi
-		REASON[$name.$s]=$R
-		p rm -f -t 0 -a >/dev/null 2>&1
-	done
-	RESULT[$name.leftovers]=PASS
-	left=$(leftovers "$name")
-	[ -n "$left" ] && RESULT[$name.leftovers]=FAIL REASON[$name.leftovers]="left: $left"
+	rl_scenarios "$(basename "$rt")" "${SCENARIOS[@]}" leftovers
 done
-SCENARIOS+=(leftovers)
-
-# ---- the table and the checks ------------------------------------------------------
 
 rl_as podman info --format '{{.Host.CgroupsVersion}} cgroups, cgroup_manager {{.Host.CgroupManager}}, storage {{.Store.GraphDriverName}}, rootless {{.Host.Security.Rootless}}'
 conf_log "rootless podman $(podman --version | awk '{ print $3 }'): $OUT"
-printf '# %-20s %-6s %s\n' scenario brig "$([ "$RUNC" != none ] && echo runc)"
-for s in "${SCENARIOS[@]}"; do
-	printf '# %-20s %-6s %s\n' "$s" "${RESULT[brig.$s]}" "${RESULT[runc.$s]:-}"
-done
-for k in "${!REASON[@]}"; do
-	[ -n "${REASON[$k]}" ] && conf_log "$k: ${REASON[$k]}"
-done
-for s in "${SCENARIOS[@]}"; do
-	desc="[podman] rootless $s: brig passes where runc does"
-	b=${RESULT[brig.$s]} r=${RESULT[runc.$s]:-none}
-	if [ "$b" = PASS ]; then
-		ok "$desc"
-	elif [ "$r" = FAIL ]; then
-		skip "$desc" "runc fails it too: ${REASON[runc.$s]}"
-	else
-		not_ok "$desc" "brig: ${REASON[brig.$s]}"
-	fi
-done
+rl_table podman "${SCENARIOS[@]}" leftovers
 
 # podman's storage goes before the user (files of the user's ranges)
 RL_TIMEOUT=120

@@ -11,9 +11,10 @@ BRIG_TEST_PKGS="$BRIG_TEST_PKGS man-db zsh"
 # and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun"
 # The rootless tests (conformance/test_rootless*.sh): newuidmap/newgidmap for a
-# test user's ranges, slirp4netns for rootless podman's network, setfacl to let
-# that user open /dev/net/tun where no udev rule did.
-BRIG_TEST_PKGS="$BRIG_TEST_PKGS uidmap slirp4netns acl"
+# test user's ranges, slirp4netns for rootless podman's and Docker's network,
+# rootlesskit for dockerd-rootless.sh, setfacl to let that user open
+# /dev/net/tun where no udev rule did.
+BRIG_TEST_PKGS="$BRIG_TEST_PKGS uidmap slirp4netns rootlesskit acl"
 
 die() {
 	echo "$0: $*" >&2
