@@ -15,8 +15,11 @@
 #                         (RL_TIMEOUT, 60 s); sets RC, OUT, ERR like lib.sh's brig.
 #                         With RL_CGROUP set (rl_cgroup_delegate) it first moves
 #                         itself into that cgroup. RL_RUNNER, if set, is a command
-#                         prefix that replaces setpriv (e.g. a systemd user session
-#                         runner in the systemd VM; it must run CMD as the user).
+#                         prefix that replaces setpriv and must run what follows as
+#                         the user; with systemd's user@UID.service running, e.g.
+#                         "runuser -u USER -- env XDG_RUNTIME_DIR=/run/user/UID
+#                         systemd-run --user --scope --quiet" puts the command in a
+#                         scope of the user's delegated cgroup.
 #   rl_tun_allow          lets the user open /dev/net/tun (slirp4netns) with an ACL
 #                         entry for its uid when the node's mode does not already
 #   rl_cgroup_delegate N  a cgroup N in every hierarchy (v1 and v2), chowned to the
