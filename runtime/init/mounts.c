@@ -29,8 +29,8 @@ static bool is_procfs_root(const char *path)
 {
 	struct statfs sf;
 	struct stat st;
-	return statfs(path, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC && stat(path, &st) == 0 &&
-	       st.st_ino == PROC_ROOT_INO;
+	return path && statfs(path, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC &&
+	       stat(path, &st) == 0 && st.st_ino == PROC_ROOT_INO;
 }
 
 /* What may be mounted over parts of /proc (lxcfs's files), as runc allows: a
