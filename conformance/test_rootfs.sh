@@ -110,6 +110,36 @@ brig_create "$B"
 check_error_line "[runtime.md#lifecycle] a mount the runtime cannot make MUST generate an error" create
 check_no_container
 
+# Over /proc only a procfs: a new one, or a bind of the root of one (rootless
+# podman's --pid host binds the host's /proc), and under it only lxcfs's files.
+new_bundle B
+ns_del "$B" pid
+cfg "$B" '.mounts |= map(if .destination == "/proc"
+	then {destination: "/proc", type: "bind", source: "/proc", options: ["rbind", "nosuid", "noexec", "nodev"]}
+	else . end)'
+set_args "$B" /bin/probe cat /proc/1/comm
+brig_run "$B"
+check_succeeds "[runc] a bind of the root of a procfs over /proc is allowed"
+check_eq "[runc] ... and shows that procfs" "$(cat /proc/1/comm)" "$OUT"
+for src in "$CONF_TMP/data" /proc/sys; do
+	cfg "$B" '(.mounts[] | select(.destination == "/proc")).source = $s' --arg s "$src"
+	brig_create "$B"
+	check_error_line "[runc] a bind of ${src/#$CONF_TMP/a directory} (not the root of a procfs) over /proc is refused" create
+	check_no_container
+done
+new_bundle B
+echo "cpu: lxcfs" >"$CONF_TMP/cpuinfo"
+add_mount "$B" /proc/cpuinfo none "$CONF_TMP/cpuinfo" bind ro
+set_args "$B" /bin/probe cat /proc/cpuinfo
+brig_run "$B"
+check_eq "[runc] a bind over /proc/cpuinfo (lxcfs) is allowed" "cpu: lxcfs" "$OUT"
+new_bundle B
+add_mount "$B" /proc/kcore none "$CONF_TMP/cpuinfo" bind ro
+brig_create "$B"
+check_error_line "[runc] a bind over another file of /proc is refused" create \
+	"mounts[7] (/proc/kcore): bind mounts over '/proc/kcore' are not allowed"
+check_no_container
+
 # ---- mount propagation ------------------------------------------------------
 
 # A shared host mount, bound into the container three ways; a mount made on

@@ -15,6 +15,11 @@ BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun"
 # brig behind containerd's CRI plugin (conformance/cri): the CNI plugins, a
 # local registry, and the CRI client's gRPC and protobuf (Debian's python3).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS containernetworking-plugins docker-registry python3-grpcio python3-protobuf protobuf-compiler"
+# The rootless tests (conformance/test_rootless*.sh): newuidmap/newgidmap for a
+# test user's ranges, slirp4netns for rootless podman's and Docker's network,
+# rootlesskit for dockerd-rootless.sh, setfacl to let that user open
+# /dev/net/tun where no udev rule did.
+BRIG_TEST_PKGS="$BRIG_TEST_PKGS uidmap slirp4netns rootlesskit acl"
 
 die() {
 	echo "$0: $*" >&2

@@ -167,9 +167,7 @@ void check_add(struct check_ctx *c, enum check_rule r, enum spec_severity sev, c
 
 /* ---- process ---- */
 
-/* The host uid that container uid 0 is, or -1 when no mapping says (a
- * joined user namespace). */
-static int64_t host_root(const struct spec_linux *l)
+int64_t check_host_root(const struct spec_linux *l)
 {
 	if (!l->namespaces[SPEC_NS_USER].present)
 		return 0;
@@ -187,7 +185,7 @@ static void check_user(struct check_ctx *c)
 			  "no user namespace: container uids are host uids");
 	if (!s->has_process || s->process.user.uid != 0)
 		return;
-	if (host_root(&s->linux) == 0)
+	if (check_host_root(&s->linux) == 0)
 		check_add(c, R_ROOT_USER, SPEC_SEV_HIGH, ".process.user.uid",
 			  "the process runs as uid 0, which is root on the host");
 }

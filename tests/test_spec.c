@@ -592,6 +592,9 @@ START_TEST(test_default_config_rootless)
 	ck_assert(has_option(sys, "ro"));
 	ck_assert_ptr_null(find_mount(s, "/sys/fs/cgroup"));
 	ck_assert_uint_eq(s->n_mounts, 6);
+	/* runc's ToRootless: no resources (limits need a delegated cgroup) */
+	ck_assert(!l->resources.present);
+	ck_assert_ptr_null(l->cgroups_path);
 	spec_free(s);
 }
 END_TEST

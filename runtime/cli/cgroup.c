@@ -16,27 +16,26 @@ static void opened_clear(struct opened *o)
 	cgroup_clear(&o->cg);
 }
 
-/* Opens the container and its cgroup; running (or paused) is required by all
- * but ps (stopped_ok: then o->cg stays inactive). */
-static int open_running(const struct global_opts *g, const char *id, bool stopped_ok,
+/* Opens a running (or paused) container and its cgroup. */
+static int open_running(const struct global_opts *g, const char *id, const char *verb,
 			struct opened *o, struct brig_error *err)
 {
 	o->c = container_open_at(g->root, id, err);
 	if (!o->c)
 		return -1;
 	if (container_status(&o->c->state) == SPEC_STATUS_STOPPED)
-		return stopped_ok ? 0 : err_set(err, ESRCH, "container not running");
+		return err_set(err, ESRCH, "container not running");
 	if (cgroup_load(&o->c->state, &o->cg, err) < 0)
 		return -1;
 	if (!o->cg.active || !o->cg.opened)
-		return err_set(err, ENOTSUP, "container \"%s\" has no cgroup of its own", id);
+		return cgroup_none_error(id, verb, err);
 	return 0;
 }
 
 static int freeze(const struct global_opts *g, const char *id, bool on, struct brig_error *err)
 {
 	struct opened o = {.cg = CTR_CGROUP_INIT};
-	int r = open_running(g, id, false, &o, err);
+	int r = open_running(g, id, on ? "pause" : "resume", &o, err);
 	if (r == 0 && !on && o.c->state.status != SPEC_STATUS_PAUSED)
 		r = err_set(err, EINVAL, "container not paused");
 	if (r == 0 && on && o.c->state.status == SPEC_STATUS_PAUSED)
@@ -142,12 +141,10 @@ static int ps(const struct global_opts *g, void *opts, char **args, size_t n,
 	      struct brig_error *err)
 {
 	const struct ps_opts *o = opts;
-	struct opened op = {.cg = CTR_CGROUP_INIT};
 	pid_t *pids = NULL;
 	size_t np = 0;
-	int r = open_running(g, args[0], true, &op, err);
-	if (r == 0 && op.cg.opened)
-		r = cgroups_pids(&op.cg.cg, &pids, &np, err);
+	_cleanup_container_ struct container *c = container_open_at(g->root, args[0], err);
+	int r = c ? lifecycle_pids(c, &pids, &np, err) : -1;
 	if (r == 0 && o->format == 1) {
 		printf("[");
 		for (size_t i = 0; i < np; i++)
@@ -160,7 +157,6 @@ static int ps(const struct global_opts *g, void *opts, char **args, size_t n,
 		r = ps_table(pids, np, ps_args, err);
 	}
 	free(pids);
-	opened_clear(&op);
 	return r;
 }
 
@@ -169,9 +165,10 @@ const struct cli_verb cli_ps = {
     .summary = "list a container's processes",
     .args = "ID [PS-ARGS...]",
     .description =
-	"Lists the processes of the container's cgroup: ps(1)'s table (default ps -ef, or the "
-	"PS-ARGS given after ID) keeping the rows of the container's pids, or with --format json "
-	"a JSON array of their host pids. A stopped container has none.",
+	"Lists the processes of the container's cgroup (of its pid namespace when it has no "
+	"cgroup of its own: rootless without cgroup delegation): ps(1)'s table (default ps -ef, "
+	"or the PS-ARGS given after ID) keeping the rows of the container's pids, or with "
+	"--format json a JSON array of their host pids. A stopped container has none.",
     .opts = CLI_OPTS(ps_opts),
     .opts_size = sizeof(struct ps_opts),
     .min_args = 1,

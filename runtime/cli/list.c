@@ -4,6 +4,19 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pwd.h>
+#include <sys/stat.h>
+
+/* runc's OWNER: the name of the state directory's owner ("#UID" without one). */
+static void fill_owner(int root_fd, const char *id, struct spec_state *st)
+{
+	struct stat sb;
+	if (*st->owner || fstatat(root_fd, id, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	struct passwd *pw = getpwuid(sb.st_uid);
+	free(st->owner);
+	st->owner = pw ? xstrdup(pw->pw_name) : xasprintf("#%u", (unsigned)sb.st_uid);
+}
 
 static int read_all_states(const char *root, struct spec_state **ret, size_t *ret_n,
 			   struct brig_error *err)
@@ -25,6 +38,7 @@ static int read_all_states(const char *root, struct spec_state **ret, size_t *re
 		if (container_read_state(dirfd(d), de->d_name, &st, &ignored) < 0)
 			continue;
 		container_status(&st);
+		fill_owner(dirfd(d), de->d_name, &st);
 		if (n == cap)
 			v = xrealloc(v, (cap = cap ? cap * 2 : 16) * sizeof(*v));
 		v[n++] = st;
@@ -49,7 +63,7 @@ static void print_table(const struct spec_state *v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		printf("%-*s  %-7d  %-8s  %-*s  %-30s  %s\n", wid, v[i].id, v[i].pid,
 		       spec_status_name(v[i].status), wbundle, v[i].bundle, v[i].created,
-		       *v[i].owner ? v[i].owner : "root");
+		       v[i].owner);
 }
 
 struct list_opts {
@@ -80,7 +94,8 @@ static int list(const struct global_opts *g, void *opts, char **args, size_t n_a
 	size_t n;
 	if (read_all_states(g->root, &v, &n, err) < 0)
 		return -1;
-	qsort(v, n, sizeof(*v), cmp_state);
+	if (n) /* v is NULL for an empty root: qsort wants a pointer (UBSan) */
+		qsort(v, n, sizeof(*v), cmp_state);
 	if (o->quiet) {
 		for (size_t i = 0; i < n; i++)
 			printf("%s\n", v[i].id);

@@ -190,7 +190,7 @@ static int update(const struct global_opts *g, void *opts, char **args, size_t n
 	if (rc == 0 && container_status(&c->state) == SPEC_STATUS_STOPPED)
 		rc = err_set(err, ESRCH, "container not running");
 	if (rc == 0 && (rc = cgroup_load(&c->state, &cg, err)) == 0 && !cg.opened)
-		rc = err_set(err, ENOTSUP, "container \"%s\" has no cgroup of its own", id);
+		rc = cgroup_none_error(id, "update", err);
 	/* 0 and absent mean "unchanged" here (Docker sends kernel: 0 every time) */
 	if (rc == 0)
 		rc = cgroups_plan(r, &cg.host, true, &plan, err);
@@ -371,7 +371,7 @@ static int events(const struct global_opts *g, void *opts, char **args, size_t n
 		    ? err_set(err, ESRCH, "container not running")
 		    : cgroup_load(&ct->state, &cg, err);
 	if (r == 0 && !cg.opened)
-		r = err_set(err, ENOTSUP, "container \"%s\" has no cgroup of its own", id);
+		r = cgroup_none_error(id, "events", err);
 	_cleanup_close_ int pidfd = process_pidfd(ct->state.pid, ct->state.init_start_time);
 	container_free(ct); /* streaming holds no lock */
 	if (r < 0)

@@ -23,16 +23,16 @@ static bool resources_requested(const struct spec_resources *r)
 			      r->n_rdma || r->n_unified);
 }
 
-/* Whether resources asks for anything a cgroup must enforce. The device
+/* The first write that enforces a limit, NULL when there is none. The device
  * rules do not count: every plan has them (the default rules, as v1 writes on
  * a hybrid host), and without a cgroup the container's /dev is what it gets,
  * as in runc's rootless mode. */
-static bool wants_limits(const struct cgroups_plan *p)
+static const struct cgroups_write *first_limit(const struct cgroups_plan *p)
 {
 	for (size_t i = 0; i < p->n_writes; i++)
 		if (!p->writes[i].v1 || strcmp(p->writes[i].v1, "devices"))
-			return true;
-	return false;
+			return &p->writes[i];
+	return NULL;
 }
 
 /* The global --rootless: 1 yes, 0 no, -1 (auto) when brig runs as non-root
@@ -48,8 +48,49 @@ static bool is_rootless(int rootless)
 static bool may_skip(const struct cgroups_plan *p, const struct brig_error *err, int rootless)
 {
 	int e = err->errnum;
-	return (e == EACCES || e == EPERM || e == EROFS) && !wants_limits(p) &&
+	return (e == EACCES || e == EPERM || e == EROFS) && !first_limit(p) &&
 	       is_rootless(rootless);
+}
+
+/* A limit brig could not make a cgroup for: say which field wants it and how
+ * an unprivileged user gets a cgroup of their own. systemd delegates cgroup
+ * v2 only (user@UID.service has Delegate=yes); it never hands v1 controllers
+ * to a user, so on a hybrid host root has to. */
+static int limit_needs_delegation(const struct cgroups_write *w, struct brig_error *err)
+{
+	char old[sizeof(err->msg)];
+	unsigned uid = (unsigned)geteuid();
+	memcpy(old, err->msg, sizeof(old));
+	if (err->errnum == EROFS)
+		return err_set(err, EROFS,
+			       "%s needs a cgroup, and the cgroup filesystem is read-only here "
+			       "(%s): mount it read-write, or drop the limit",
+			       w->field, old);
+	if (w->v1)
+		return err_set(err, err->errnum,
+			       "%s needs cgroup delegation (%s): the %s controller is on cgroup "
+			       "v1 here, which systemd never delegates to a user; root can "
+			       "create a cgroup in each v1 hierarchy, chown it to uid %u and "
+			       "move the caller into it (then set linux.cgroupsPath inside it), "
+			       "or the host can boot with cgroup v2 only "
+			       "(systemd.unified_cgroup_hierarchy=1); or drop the limit",
+			       w->field, old, w->v1, uid);
+	return err_set(err, err->errnum,
+		       "%s needs cgroup delegation (%s): run brig in a delegated cgroup "
+		       "(systemd: Delegate=yes, as user@%u.service has; systemd-run --user "
+		       "--scope -p Delegate=yes), or one root created, chowned to uid %u and "
+		       "moved the caller into, and set linux.cgroupsPath inside it; or drop "
+		       "the limit",
+		       w->field, old, uid, uid);
+}
+
+/* Rootless, brig never writes the v1 devices files (they need CAP_SYS_ADMIN
+ * in the host's user namespace, as runc's rootless mode knows): the
+ * container's /dev holds only the devices its config lists. */
+static void drop_privileged_writes(struct cgroups_plan *p, const char *id, int rootless)
+{
+	if (is_rootless(rootless) && cgroups_plan_drop_v1(p, "devices"))
+		log_debug("%s: rootless, the v1 devices rules are not written", id);
 }
 
 /* The default path is /brig/<id>, and /brig is brig's: whichever container
@@ -84,10 +125,15 @@ int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootles
 	    cgroups_plan(&s->linux.resources, &cg->host, false, &plan, err) < 0)
 		goto out;
 	log_warnings(plan.warnings);
+	drop_privileged_writes(&plan, id, rootless);
 	if (cgroups_create(&cg->host, &plan, &cg->cg, err) < 0) {
 		if (may_skip(&plan, err, rootless)) {
 			log_debug("no cgroup for %s: %s", id, err->msg);
 			r = 0;
+		} else if (first_limit(&plan) && is_rootless(rootless) &&
+			   (err->errnum == EACCES || err->errnum == EPERM ||
+			    err->errnum == EROFS)) {
+			limit_needs_delegation(first_limit(&plan), err);
 		}
 		goto out;
 	}
@@ -139,6 +185,14 @@ void cgroup_clear(struct ctr_cgroup *cg)
 	cgroups_cgroup_clear(&cg->cg);
 	cgroups_host_clear(&cg->host);
 	*cg = (struct ctr_cgroup)CTR_CGROUP_INIT;
+}
+
+int cgroup_none_error(const char *id, const char *verb, struct brig_error *err)
+{
+	return err_set(err, ENOTSUP,
+		       "container \"%s\" runs without a cgroup of its own (brig could not "
+		       "create one: rootless, without cgroup delegation), and %s needs one",
+		       id, verb);
 }
 
 int cgroup_v2_fd(const struct ctr_cgroup *cg)

@@ -82,6 +82,9 @@ struct ctr_cgroup {
 /* The cgroup of a container from its record (none: cg stays inactive). */
 int cgroup_load(const struct spec_state *st, struct ctr_cgroup *cg, struct brig_error *err);
 void cgroup_clear(struct ctr_cgroup *cg);
+/* The error of a verb that needs the cgroup of a container created without one (rootless
+ * without cgroup delegation). Returns -1. */
+int cgroup_none_error(const char *id, const char *verb, struct brig_error *err);
 static inline void cgroup_clearp(struct ctr_cgroup *cg)
 {
 	cgroup_clear(cg);
@@ -109,6 +112,9 @@ struct container *lifecycle_create(const struct global_opts *g, const char *id,
 int lifecycle_start(struct container *c, struct brig_error *err);
 /* Kills what is left, runs poststop hooks and removes the state. */
 int lifecycle_delete(struct container *c, bool force, struct brig_error *err);
+/* The container's processes, as host pids: its cgroup's, or without a cgroup of its own
+ * (rootless without delegation) those whose pid namespace is its own. None when stopped. */
+int lifecycle_pids(struct container *c, pid_t **ret, size_t *ret_n, struct brig_error *err);
 /* Sends sig to the container's init (or all its processes with `all`). */
 int lifecycle_kill(struct container *c, int sig, bool all, struct brig_error *err);
 /* The config copy taken at create (later edits of the bundle do not count). */

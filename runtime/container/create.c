@@ -28,6 +28,7 @@ struct creation {
 	int pidfd;
 	pid_t intermediate;
 	bool hooks_started; /* a failure from here on continues at step 12 */
+	bool oom_score_set; /* with the id maps, while the child was dumpable */
 	bool systemd_cgroup;
 	int rootless;		   /* --rootless: -1 auto, 0 false, 1 true */
 	const char *seccomp_cache; /* the compiled filters' directory */
@@ -230,9 +231,15 @@ static int answer(struct creation *cr, enum sync_type t, const char *data, size_
 		return -1;
 	case SYNC_MAPS_REQUEST:
 		/* From cr->pid itself (the child, or the intermediate on the slow
-		 * path): its own getpid() may be 1 in a new pid namespace. */
+		 * path): its own getpid() may be 1 in a new pid namespace. The
+		 * score first: the process is still dumpable, its /proc files
+		 * the caller's (an unprivileged brig may write them), and the
+		 * init inherits it from the intermediate. */
+		if (process_write_oom_score(cr->pid, &cr->s->process, err) < 0)
+			return err_wrap(err, "set oom_score_adj");
 		if (write_id_maps(cr->pid, &cr->s->linux, err) < 0)
 			return -1;
+		cr->oom_score_set = true;
 		return resume(cr, SYNC_MAPS_DONE, err);
 	case SYNC_INIT_PID:
 		return init_pid_received(cr, data, len, err);
@@ -244,9 +251,11 @@ static int answer(struct creation *cr, enum sync_type t, const char *data, size_
 		return resume(cr, SYNC_CGROUP_DONE, err);
 	case SYNC_HOOKS_REQUEST:
 		/* the child waits with its namespaces made: wire them up */
-		if (network_setup(&cr->net, cr->pid, cr->c->dir_fd, err) < 0 ||
-		    spawn_set_oom_score(cr->pid, &cr->s->process, err) < 0)
+		if (network_setup(&cr->net, cr->pid, cr->c->dir_fd, err) < 0)
 			return -1;
+		if (!cr->oom_score_set &&
+		    process_write_oom_score(cr->pid, &cr->s->process, err) < 0)
+			return err_wrap(err, "set oom_score_adj");
 		return runtime_hooks(cr, err);
 	case SYNC_READY:
 		return 1;

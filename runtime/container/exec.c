@@ -92,8 +92,6 @@ static int exec_spawn(struct exec_run *x, struct brig_error *err)
 			       cgroups_add_pid(&x->cg.cg, x->pid, true, err) < 0 ||
 			       sync_send(x->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0))
 		return err_wrap(err, "join the container's cgroup");
-	if (spawn_set_oom_score(x->pid, p->proc, err) < 0)
-		return -1;
 	pid_t forked = 0;
 	if (io_wait_exec(x->sync_fd, &forked, err) < 0)
 		return -1;

@@ -62,8 +62,6 @@ int io_connect_console(const char *path, struct brig_error *err);
 /* Clones the container process (or, on the slow path, the intermediate that
  * forks it; SYNC_INIT_PID then names the init). Returns its pid. */
 pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err);
-/* process.oomScoreAdj of a child brig made (create's init, exec's process). */
-int spawn_set_oom_score(pid_t pid, const struct spec_process *p, struct brig_error *err);
 
 /* ---- containers without a mount namespace (hostmounts.c) ---- */
 

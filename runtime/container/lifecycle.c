@@ -128,8 +128,10 @@ static int wait_exit(int pidfd, int timeout_ms)
 	return r > 0 ? 0 : -1;
 }
 
-/* Every process in the init's pid namespace, by its /proc/PID/ns/pid. */
-static int signal_pidns(struct container *c, int sig, struct brig_error *err)
+/* Every process in the init's pid namespace, by its /proc/PID/ns/pid (a
+ * process in a pid namespace nested below it has another and is not listed).
+ * Processes whose link brig may not read (another user's) are not its. */
+static int pidns_pids(const struct container *c, pid_t **ret, size_t *ret_n, struct brig_error *err)
 {
 	char path[300], want[64], got[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", c->state.pid);
@@ -139,11 +141,12 @@ static int signal_pidns(struct container *c, int sig, struct brig_error *err)
 	want[n] = '\0';
 	n = readlink("/proc/self/ns/pid", got, sizeof(got) - 1);
 	if (n < 0 || (got[n] = '\0', !strcmp(got, want)))
-		return err_set(err, EPERM,
-			       "refusing to signal every process of brig's own pid namespace");
+		return err_set(err, EPERM, "the container's pid namespace is brig's own");
 	_cleanup_(closedirp) DIR *d = opendir("/proc");
 	if (!d)
 		return err_sys(err, "open /proc");
+	pid_t *v = NULL;
+	size_t nv = 0;
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		int64_t pid;
@@ -151,12 +154,13 @@ static int signal_pidns(struct container *c, int sig, struct brig_error *err)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/ns/pid", de->d_name);
 		n = readlink(path, got, sizeof(got) - 1);
-		if (n < 0)
+		if (n < 0 || (got[n] = '\0', strcmp(got, want)))
 			continue;
-		got[n] = '\0';
-		if (!strcmp(got, want))
-			kill((pid_t)pid, sig);
+		v = xrealloc(v, (nv + 1) * sizeof(*v));
+		v[nv++] = (pid_t)pid;
 	}
+	*ret = v;
+	*ret_n = nv;
 	return 0;
 }
 
@@ -167,6 +171,42 @@ static int kill_cgroup(struct container *c, int sig, struct brig_error *err)
 	if (cgroup_load(&c->state, &cg, err) < 0 || cgroups_kill_all(&cg.cg, sig, err) < 0)
 		return err_wrap(err, "kill --all");
 	return 0;
+}
+
+static int signal_pidns(struct container *c, int sig, struct brig_error *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	if (pidns_pids(c, &pids, &n, err) < 0)
+		return err_wrap(err, "refusing to signal every process of its pid namespace");
+	for (size_t i = 0; i < n; i++)
+		kill(pids[i], sig);
+	return 0;
+}
+
+int lifecycle_pids(struct container *c, pid_t **ret, size_t *ret_n, struct brig_error *err)
+{
+	*ret = NULL;
+	*ret_n = 0;
+	if (container_status(&c->state) == SPEC_STATUS_STOPPED)
+		return 0;
+	if (c->state.cgroup_path) {
+		_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
+		if (cgroup_load(&c->state, &cg, err) < 0)
+			return -1;
+		return cgroups_pids(&cg.cg, ret, ret_n, err);
+	}
+	/* rootless without a cgroup: the pid namespace is the container */
+	if (!c->state.has_pidns)
+		return err_set(err, ENOTSUP,
+			       "container \"%s\" has neither a cgroup nor a pid namespace of its "
+			       "own (rootless, without cgroup delegation): brig cannot tell its "
+			       "processes",
+			       c->id);
+	_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
+	if (pidfd < 0)
+		return 0; /* it has just stopped */
+	return pidns_pids(c, ret, ret_n, err);
 }
 
 int lifecycle_kill(struct container *c, int sig, bool all, struct brig_error *err)

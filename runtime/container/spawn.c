@@ -14,6 +14,29 @@
 #include <signal.h>
 #include <sys/syscall.h>
 
+/* clone3/unshare refused new namespaces: say why when brig is unprivileged.
+ * userns: the config has a user namespace. */
+static int ns_error(struct brig_error *err, const char *what, bool userns)
+{
+	int e = errno;
+	const char *why;
+	if (geteuid() == 0 || (e != EPERM && e != ENOSPC && e != EUSERS))
+		return err_sys(err, "%s", what);
+	if (e == EPERM && !userns)
+		why = "an unprivileged user creates namespaces only inside a user namespace of its "
+		      "own: add {\"type\": \"user\"} and uidMappings/gidMappings to the config, as "
+		      "brig spec --rootless does";
+	else if (e == EPERM)
+		why = "this kernel refuses user namespaces to unprivileged users: sysctl "
+		      "kernel.unprivileged_userns_clone, or AppArmor's "
+		      "kernel.apparmor_restrict_unprivileged_userns";
+	else
+		why = "a namespace limit is reached: sysctl user.max_user_namespaces and the other "
+		      "user.max_*_namespaces";
+	return err_set(err, e, "%s: %s (brig runs as uid %u; %s)", what, strerror(e),
+		       (unsigned)geteuid(), why);
+}
+
 static int join_ns(enum spec_ns_type t, const char *path, struct brig_error *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -61,7 +84,7 @@ static int intermediate_steps(struct child_plan *p, struct brig_error *err)
 			return -1;
 	} else if (p->new_userns) {
 		if (unshare(CLONE_NEWUSER) < 0)
-			return err_sys(err, "create user namespace");
+			return ns_error(err, "create user namespace", true);
 		if (sync_send(p->sync_fd, SYNC_MAPS_REQUEST, NULL, 0) < 0)
 			return err_sys(err, "ask for id maps");
 		if (sync_expect(p->sync_fd, SYNC_MAPS_DONE, NULL, NULL, err) < 0)
@@ -69,7 +92,7 @@ static int intermediate_steps(struct child_plan *p, struct brig_error *err)
 	}
 	int rest = p->clone_flags & ~CLONE_NEWUSER;
 	if (rest && unshare(rest) < 0)
-		return err_sys(err, "create namespaces");
+		return ns_error(err, "create namespaces", l->namespaces[SPEC_NS_USER].present);
 	if ((p->clone_flags & CLONE_NEWTIME) && write_time_offsets(&l->time_offsets, err) < 0)
 		return -1;
 	/* The parent writes the pid it knows into the v1 hierarchies: this
@@ -112,7 +135,8 @@ pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct br
 		pid = clone3_fork(flags, ret_pidfd, SIGCHLD, -1);
 	}
 	if (pid < 0)
-		return err_sys(err, "clone the container process");
+		return ns_error(err, "clone the container process",
+				p->spec->linux.namespaces[SPEC_NS_USER].present);
 	if (pid == 0) {
 		close(parent_end);
 		if (p->slow_path)
@@ -120,18 +144,4 @@ pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct br
 		child_main(p);
 	}
 	return pid;
-}
-
-int spawn_set_oom_score(pid_t pid, const struct spec_process *p, struct brig_error *err)
-{
-	if (!p->oom_score_adj.set)
-		return 0;
-	/* From here: the child is non-dumpable, and inside a user namespace its
-	 * /proc files are not its own to write. */
-	char path[64], buf[32];
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
-	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
-	if (write_file_at(AT_FDCWD, path, buf, (size_t)n, O_TRUNC, err) < 0)
-		return err_wrap(err, "set oom_score_adj");
-	return 0;
 }

@@ -400,6 +400,7 @@ static int exec_now(struct child_ctx *c, struct brig_error *err)
 
 static const struct step exec_steps[] = {
     {"join the cgroup", join_cgroup},
+    {"set oom_score_adj", process_set_oom_score}, /* still dumpable, in brig's userns */
     {"join the container", join_container},
     {"become non-dumpable", not_dumpable},
     {"set up console", console_setup},

@@ -124,6 +124,9 @@ int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t
 /* The container's user namespace maps for process pid: written directly, or
  * through newuidmap/newgidmap for ranges an unprivileged user may not write. */
 int write_id_maps(pid_t pid, const struct spec_linux *l, struct brig_error *err);
+/* process.oomScoreAdj into /proc/PID/oom_score_adj (pid 0: the caller's own), with the
+ * reason when an unprivileged brig may not (process.c). */
+int process_write_oom_score(pid_t pid, const struct spec_process *p, struct brig_error *err);
 /* Prepares the detached idmapped trees (idmap.c); the child attaches them. */
 int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
 int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err);
@@ -167,6 +170,9 @@ int dev_setup(struct child_ctx *c, struct brig_error *err);
 int console_setup(struct child_ctx *c, struct brig_error *err);
 int process_set_attrs(struct child_ctx *c, struct brig_error *err);
 int process_set_exec_attrs(struct child_ctx *c, struct brig_error *err);
+/* exec: the process's own oom_score_adj, before it joins the container's user namespace
+ * and turns non-dumpable (as root it may still lower the score there). */
+int process_set_oom_score(struct child_ctx *c, struct brig_error *err);
 int process_set_final_affinity(struct child_ctx *c, struct brig_error *err);
 int process_set_user(struct child_ctx *c, struct brig_error *err);
 int process_drop_bounding(struct child_ctx *c, struct brig_error *err);

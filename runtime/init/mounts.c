@@ -6,11 +6,15 @@
 #include "runtime/init/internal.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+
+#define PROC_ROOT_INO 1
 
 #ifndef MOUNT_ATTR_NOSYMFOLLOW
 #define MOUNT_ATTR_NOSYMFOLLOW 0x00200000
@@ -19,9 +23,21 @@
 #define MS_NOSYMFOLLOW 256
 #endif
 
+/* The root of a procfs (a bind source that may cover /proc, as runc checks:
+ * rootless podman's --pid host binds the host's /proc). */
+static bool is_procfs_root(const char *path)
+{
+	struct statfs sf;
+	struct stat st;
+	return path && statfs(path, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC &&
+	       stat(path, &st) == 0 && st.st_ino == PROC_ROOT_INO;
+}
+
 /* What may be mounted over parts of /proc (lxcfs's files), as runc allows: a
- * mount elsewhere under /proc could hide the files brig and LSMs rely on. */
-static bool proc_dest_allowed(const char *dest, const char *type)
+ * mount elsewhere under /proc could hide the files brig and LSMs rely on.
+ * Over /proc itself only a procfs: a new one, or (type NULL: a bind) the root
+ * of one. */
+static bool proc_dest_allowed(const char *dest, const char *type, const char *bind_source)
 {
 	static const char *const allowed[] = {
 	    "/proc/cpuinfo", "/proc/diskstats",
@@ -33,7 +49,7 @@ static bool proc_dest_allowed(const char *dest, const char *type)
 	if (strncmp(dest, "/proc", 5) || (dest[5] != '/' && dest[5] != '\0'))
 		return true;
 	if (dest[5] == '\0')
-		return type && !strcmp(type, "proc");
+		return type ? !strcmp(type, "proc") : is_procfs_root(bind_source);
 	for (size_t i = 0; i < ARRAY_SIZE(allowed); i++)
 		if (!strcmp(dest, allowed[i]))
 			return true;
@@ -59,7 +75,7 @@ static int plan_one(const struct spec *s, size_t i, struct mount_plan *p, struct
 		if (stat(p->source, &st) < 0)
 			return err_sys(err, "source '%s'", p->source);
 		p->source_is_dir = S_ISDIR(st.st_mode);
-		if (!proc_dest_allowed(p->dest, NULL))
+		if (!proc_dest_allowed(p->dest, NULL, p->source))
 			return err_set(err, EPERM, "bind mounts over '%s' are not allowed",
 				       p->dest);
 		if (!p->opts.bind) /* type "bind" without "bind"/"rbind": runc binds */
@@ -69,7 +85,7 @@ static int plan_one(const struct spec *s, size_t i, struct mount_plan *p, struct
 	if (!type || !*type)
 		return err_set(err, EINVAL,
 			       "type is required for a mount that is not a bind mount");
-	if (!proc_dest_allowed(p->dest, type))
+	if (!proc_dest_allowed(p->dest, type, NULL))
 		return err_set(err, EPERM, "mounting %s over '%s' is not allowed", type, p->dest);
 	p->kind = (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) ? MOUNT_CGROUP : MOUNT_FS;
 	p->fstype = type;
@@ -221,6 +237,13 @@ static int mount_fs(struct child_ctx *c, const struct mount_plan *p, int target,
 		if (mount(p->source, t, p->fstype, flags, data) == 0)
 			return 0;
 	}
+	if (errno == EPERM && c->plan->in_userns && !strcmp(p->fstype, "proc"))
+		return err_set(err, EPERM,
+			       "mount proc: %s (inside a user namespace a new procfs needs a pid "
+			       "namespace that user namespace owns, {\"type\": \"pid\"} in "
+			       "linux.namespaces, and a /proc of brig's with nothing mounted over "
+			       "its files)",
+			       strerror(EPERM));
 	return err_sys(err, "mount %s", p->fstype);
 }
 
@@ -285,8 +308,15 @@ int mounts_apply(struct child_ctx *c, struct brig_error *err)
 static int prepare_host_root(struct child_ctx *c, struct brig_error *err)
 {
 	const char *rootfs = c->plan->rootfs;
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
+		if (errno == EPERM && c->plan->in_userns)
+			return err_set(err, EPERM,
+				       "bind rootfs '%s': %s (the container's user namespace does "
+				       "not own brig's mount namespace: add {\"type\": \"mount\"} "
+				       "to linux.namespaces)",
+				       rootfs, strerror(EPERM));
 		return err_sys(err, "bind rootfs '%s'", rootfs);
+	}
 	if (mount(NULL, rootfs, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
 		return err_sys(err, "make rootfs private");
 	c->root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The container process's own attributes, applied in the child: rlimits,
  * personality, scheduling, I/O priority, CPU affinity, memory policy, the
- * keyring, and the user change (the capabilities are caps.c's, the program
- * lookup exec.c's; the OOM score is written by the parent). */
+ * keyring, the OOM score, and the user change (the capabilities are caps.c's,
+ * the program lookup exec.c's). */
 #include "runtime/init/internal.h"
 
 #include <ctype.h>
@@ -43,13 +43,34 @@ static const int sched_policies[] = {
 static int set_rlimits(const struct spec_process *p, struct brig_error *err)
 {
 	for (size_t i = 0; i < p->n_rlimits; i++) {
+		__rlimit_resource_t res = (__rlimit_resource_t)p->rlimits[i].resource;
 		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
-		if (setrlimit((__rlimit_resource_t)p->rlimits[i].resource, &rl) < 0)
-			return err_sys(err, "setrlimit %d (soft %llu, hard %llu)",
-				       p->rlimits[i].resource, (unsigned long long)rl.rlim_cur,
-				       (unsigned long long)rl.rlim_max);
+		struct rlimit now;
+		if (setrlimit(res, &rl) == 0)
+			continue;
+		if (errno == EPERM && getrlimit(res, &now) == 0 && rl.rlim_max > now.rlim_max)
+			return err_set(err, EPERM,
+				       "process.rlimits[%zu]: setrlimit (soft %llu, hard %llu): %s "
+				       "(raising the hard limit above brig's own, %llu, needs "
+				       "CAP_SYS_RESOURCE in the host's user namespace)",
+				       i, (unsigned long long)rl.rlim_cur,
+				       (unsigned long long)rl.rlim_max, strerror(EPERM),
+				       (unsigned long long)now.rlim_max);
+		return err_sys(err, "process.rlimits[%zu]: setrlimit (soft %llu, hard %llu)", i,
+			       (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
 	}
 	return 0;
+}
+
+/* A scheduling call's EPERM, with what it needs: a capability in the host's
+ * user namespace, which a container in a user namespace of its own (or an
+ * unprivileged brig) never has. */
+static int sched_error(const char *what, const char *field, const char *needs,
+		       struct brig_error *err)
+{
+	if (errno != EPERM)
+		return err_sys(err, "%s", what);
+	return err_set(err, EPERM, "%s: %s (%s needs %s)", what, strerror(EPERM), field, needs);
 }
 
 static int set_sched(const struct spec_scheduler *s, struct brig_error *err)
@@ -67,7 +88,10 @@ static int set_sched(const struct spec_scheduler *s, struct brig_error *err)
 	    .sched_period = s->period,
 	};
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
-		return err_sys(err, "sched_setattr");
+		return sched_error("sched_setattr", "process.scheduler",
+				   "CAP_SYS_NICE in the host's user namespace, or an RLIMIT_RTPRIO "
+				   "or RLIMIT_NICE that allows it",
+				   err);
 	return 0;
 }
 
@@ -140,7 +164,9 @@ int process_set_attrs(struct child_ctx *c, struct brig_error *err)
 	if (p->io_priority.present && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
 					      ((int)p->io_priority.class << IOPRIO_CLASS_SHIFT) |
 						  p->io_priority.priority) < 0)
-		return err_sys(err, "ioprio_set");
+		return sched_error(
+		    "ioprio_set", "process.ioPriority",
+		    "CAP_SYS_ADMIN in the host's user namespace for the realtime class", err);
 	if (set_affinity(p->exec_cpu_affinity_initial, err) < 0)
 		return -1;
 	if (!c->plan->no_new_keyring) {
@@ -164,8 +190,38 @@ int process_set_exec_attrs(struct child_ctx *c, struct brig_error *err)
 	if (p->io_priority.present && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
 					      ((int)p->io_priority.class << IOPRIO_CLASS_SHIFT) |
 						  p->io_priority.priority) < 0)
-		return err_sys(err, "ioprio_set");
+		return sched_error(
+		    "ioprio_set", "process.ioPriority",
+		    "CAP_SYS_ADMIN in the host's user namespace for the realtime class", err);
 	return set_affinity(p->exec_cpu_affinity_initial, err);
+}
+
+int process_write_oom_score(pid_t pid, const struct spec_process *p, struct brig_error *err)
+{
+	if (!p->oom_score_adj.set)
+		return 0;
+	char path[64], buf[32];
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
+	if (write_file_at(AT_FDCWD, path, buf, (size_t)n, O_TRUNC, err) == 0)
+		return 0;
+	/* the kernel's EACCES: below the score the process had before, or the
+	 * file is another user's (an unprivileged brig) */
+	if (err->errnum == EACCES && geteuid() != 0)
+		return err_set(err, EACCES,
+			       "%lld: %s (brig runs as uid %u: an unprivileged user may only raise "
+			       "a score, lowering it needs CAP_SYS_RESOURCE)",
+			       (long long)p->oom_score_adj.value, strerror(EACCES),
+			       (unsigned)geteuid());
+	return -1;
+}
+
+int process_set_oom_score(struct child_ctx *c, struct brig_error *err)
+{
+	return process_write_oom_score(0, c->plan->proc, err);
 }
 
 int process_set_user(struct child_ctx *c, struct brig_error *err)
