@@ -165,6 +165,28 @@ brig seccomp explain "$B/config.json"
 check_match "[brig] seccomp explain shows the ENOSYS stub and its limit" \
 	"^#   arch [a-z0-9_]+: syscall > [0-9]+" "$OUT"
 
+# ---- what brig does under the user's filter ------------------------------------------
+
+# Nothing brig does after loading the filter may depend on the filter's
+# errno: runc's "seccomp defaultErrnoRet=ENXIO" profile does not allow
+# close_range, which brig used to call (and fail on) after the filter.
+new_bundle B
+set_args "$B" /bin/probe cwd
+seccomp "$B" '.defaultErrnoRet = 6 | .syscalls |= map(.names -= ["close_range"])'
+brig_run "$B"
+check_eq "[runc] a profile with defaultErrnoRet ENXIO that refuses close_range still runs the program" \
+	"0 /" "$RC $(kv cwd)"
+cfg "$B" '.process.noNewPrivileges = false' # the filter then loads before the user change
+brig_run "$B"
+check_eq "[runc] ... also when the filter loads before the user change (no noNewPrivileges)" \
+	"0 /" "$RC $(kv cwd)"
+set_args "$B" /bin/probe sleep 30
+brig_create "$B"
+brig start "$ID"
+brig exec "$ID" /bin/probe cwd
+check_eq "[runc] ... and exec into it runs its program" "0 /" "$RC $(kv cwd)"
+brig delete --force "$ID"
+
 # ---- the default profile ---------------------------------------------------------
 
 # CAP_SYS_ADMIN is added so that only seccomp stands in the way; the profile in
