@@ -287,7 +287,8 @@ static const struct step create_steps[] = {
     {"apply sysctl", apply_sysctl},    /* before /proc/sys turns read-only */
     {"mask paths", mounts_mask_paths}, /* after mounts: cover the final tree */
     {"make paths read-only", mounts_readonly_paths},
-    {"make root read-only", mounts_readonly_root}, /* last change to the tree */
+    {"make tmpfs and /dev read-only", mounts_readonly_late}, /* "ro" ones, now filled */
+    {"make root read-only", mounts_readonly_root},	     /* last change to the tree */
     {"mount label", ignore_mount_label},
     {"set process attributes", process_set_attrs}, /* rlimits need root */
     {"set HOME", set_home},

@@ -53,7 +53,9 @@ struct mount_plan {
 	const char *fstype;
 	bool source_is_dir; /* bind: create a directory (else a file) as target */
 	struct spec_mount_opts opts;
-	int tree_fd; /* an idmapped tree made by the parent, -1 otherwise */
+	int tree_fd;	/* an idmapped tree made by the parent, -1 otherwise */
+	bool ro_at_end; /* "ro" tmpfs or /dev: mounted rw, made read-only by the last
+			 * tree step (devices, mount points and copy-up go in first) */
 };
 
 /* A cgroup hierarchy of the host, for mounts of type "cgroup". */
@@ -156,6 +158,7 @@ int mounts_pivot(struct child_ctx *c, struct brig_error *err);
 int mounts_finish_root(struct child_ctx *c, struct brig_error *err);
 int mounts_mask_paths(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_paths(struct child_ctx *c, struct brig_error *err);
+int mounts_readonly_late(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_root(struct child_ctx *c, struct brig_error *err);
 int dev_setup(struct child_ctx *c, struct brig_error *err);
 int console_setup(struct child_ctx *c, struct brig_error *err);
