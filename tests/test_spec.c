@@ -583,6 +583,11 @@ START_TEST(test_default_config)
 	ck_assert_str_eq(s->linux.masked_paths[9], "/proc/scsi");
 	ck_assert_ptr_null(s->linux.masked_paths[10]);
 	ck_assert_str_eq(s->linux.readonly_paths[4], "/proc/sysrq-trigger");
+	/* runc's linux.resources: one rule denying every device */
+	ck_assert_uint_eq(s->linux.resources.n_devices, 1);
+	ck_assert(!s->linux.resources.devices[0].allow);
+	ck_assert_int_eq(s->linux.resources.devices[0].type, 'a');
+	ck_assert_str_eq(s->linux.resources.devices[0].access, "rwm");
 	spec_free(s);
 }
 END_TEST
@@ -610,6 +615,7 @@ START_TEST(test_default_config_rootless)
 	ck_assert(has_option(sys, "ro"));
 	ck_assert_ptr_null(find_mount(s, "/sys/fs/cgroup"));
 	ck_assert_uint_eq(s->n_mounts, 6);
+	ck_assert_uint_eq(s->linux.resources.n_devices, 0); /* runc's ToRootless drops them */
 	spec_free(s);
 }
 END_TEST
