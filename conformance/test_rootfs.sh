@@ -308,5 +308,17 @@ cfg "$B" '.linux.sysctl = {"net.conformance.no_such_key": "1"}'
 brig_create "$B"
 check_error_line "[runtime.md#create] a sysctl that cannot be applied MUST generate an error" create
 check_no_container
+# kernel.hostname conflicts with the hostname field (runc's validator, crun's
+# uts-sysctl test); kernel.domainname has no OCI field and is set.
+cfg "$B" '.linux.sysctl = {"kernel.domainname": "conf.example"} | .hostname = "conf-host"'
+set_args "$B" /bin/probe hostname
+brig_run "$B"
+check_eq "[runc] sysctl kernel.domainname is set (a uts namespace)" "conf-host conf.example" \
+	"$(kv hostname) $(kv domainname)"
+cfg "$B" '.linux.sysctl = {"kernel.hostname": "other"}'
+brig_create "$B"
+check_error_line "[runc] sysctl kernel.hostname is refused: it conflicts with the hostname field" create
+check_contains "[runc] ... naming the key" '.linux.sysctl["kernel.hostname"]: conflicts' "$ERR"
+check_no_container
 
 conf_finish

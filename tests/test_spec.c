@@ -907,6 +907,9 @@ static const struct {
      E ".linux.sysctl[\"fs.mqueue.msg_max\"]: requires an ipc namespace"},
     {LNX("'sysctl':{'kernel.hostname':'x'}"),
      E ".linux.sysctl[\"kernel.hostname\"]: requires a uts namespace"},
+    {LNX(NS("{'type':'uts'}") ",'sysctl':{'kernel.hostname':'x'}"),
+     E ".linux.sysctl[\"kernel.hostname\"]: conflicts with the OCI \"hostname\" field: set "
+       "that instead"},
     {LNX("'sysctl':{'user.max_user_namespaces':'0'}"),
      E ".linux.sysctl[\"user.max_user_namespaces\"]: requires a user namespace"},
     {LNX(NS("{'type':'ipc'},{'type':'network'}") ",'sysctl':{'vm.swappiness':'10'}"),
