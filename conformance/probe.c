@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
@@ -799,6 +800,20 @@ static int p_chown(int argc, char **argv)
 	return 0;
 }
 
+/* What raw syscall NR (all arguments 0) returns: seccomp's answer for a
+ * number the profile may not know, without libc's fallbacks. */
+static int p_syscall(int argc, char **argv)
+{
+	if (need(argc, 2, "syscall NR") < 0)
+		return 2;
+	long r = syscall(strtol(argv[1], NULL, 0), 0L, 0L, 0L, 0L, 0L, 0L);
+	if (r < 0)
+		printf("syscall=fail\nerrno=%s\n", errname(errno));
+	else
+		printf("syscall=%ld\n", r);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -842,6 +857,7 @@ static const struct {
     {"chown", p_chown},
     {"readfd", p_readfd},
     {"stdio", p_stdio},
+    {"syscall", p_syscall},
 };
 
 static int run_one(int argc, char **argv)

@@ -190,6 +190,18 @@ brig spec --bundle "$B"
 cfg "$B" '.process.terminal = false'
 brig_run "$B"
 check_rc "[brig] spec's config (terminal off) runs: sh exits 0" 0
+# runc's tests edit a `runc spec` config with jq, e.g. "events oom" sets its
+# memory limit as (.. | select(.resources? != null)) .resources.memory: brig
+# spec's config has runc's linux.resources (one rule denying every device), so
+# the edit lands and the hog is bounded.
+check_eq "[runc] spec has linux.resources with runc's deny-all device rule" \
+	'[{"allow":false,"access":"rwm"}]' "$(jq -c .linux.resources.devices "$B/config.json" 2>/dev/null)"
+cfg "$B" '(.. | select(.resources? != null)) .resources.memory |= {"limit": 33554432}
+	| .process.args = ["/bin/sh", "-c",
+		"echo limit=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)"]'
+brig_run "$B"
+check_eq "[runc] ... so a runc-style edit of \"the object with resources\" sets a limit that applies" \
+	33554432 "$(kv limit)"
 
 new_bundle B
 rm "$B/config.json"

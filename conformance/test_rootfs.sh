@@ -299,6 +299,28 @@ brig_run "$B"
 check_eq "[config-linux.md#default-devices] the default devices are supplied without a /dev tmpfs too" \
 	"chr chr chr chr chr chr" "$(for f in null zero full random urandom tty; do kv "$f.type"; done | tr '\n' ' ' | sed 's/ $//')"
 
+# A "ro" /dev (runc's "ro /dev mount" test) is filled first (device nodes,
+# the mount points of /dev/pts and /dev/shm, /dev/console) and made read-only
+# at the end, as runc does; so is a "ro" tmpfs (copy-up goes in first).
+new_bundle B
+cfg "$B" '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+add_mount "$B" /etc tmpfs tmpfs ro tmpcopyup
+set_args "$B" /bin/probe @dev statfs /dev + @dev writable /dev + @null writable /dev/null \
+	+ @pts mountinfo /dev/pts + @etc statfs /etc + @passwd readable /etc/passwd
+brig_run "$B"
+check_succeeds "[runc] a container whose /dev tmpfs is \"ro\" runs"
+check_eq "[config.md#mounts] ... its /dev is read-only" "1 no" "$(kv dev.rdonly) $(kv dev.writable)"
+check_eq "[config-linux.md#default-devices] ... and has its devices and the mounts below it" "yes devpts" \
+	"$(kv null.writable) $(kv pts.mnt.fstype)"
+check_eq "[runc] a \"ro\" tmpfs with tmpcopyup holds the copied files and is read-only" "yes 1" \
+	"$(kv passwd.readable) $(kv etc.rdonly)"
+cfg "$B" '.process.terminal = true'
+set_args "$B" /bin/probe @console stat /dev/console + @dev statfs /dev
+brig_run "$B"
+O=$(tr -d '\r' <<<"$OUT")
+check_eq "[runc] ... with a terminal too: /dev/console is bound, then /dev is read-only" "0 chr 1" \
+	"$RC $(kv console.type "$O") $(kv dev.rdonly "$O")"
+
 # ---- linux.devices -----------------------------------------------------------
 
 new_bundle B
@@ -343,6 +365,18 @@ check_eq "[config-linux.md#sysctl] the host's values are untouched" "$host_fwd $
 cfg "$B" '.linux.sysctl = {"net.conformance.no_such_key": "1"}'
 brig_create "$B"
 check_error_line "[runtime.md#create] a sysctl that cannot be applied MUST generate an error" create
+check_no_container
+# kernel.hostname conflicts with the hostname field (runc's validator, crun's
+# uts-sysctl test); kernel.domainname has no OCI field and is set.
+cfg "$B" '.linux.sysctl = {"kernel.domainname": "conf.example"} | .hostname = "conf-host"'
+set_args "$B" /bin/probe hostname
+brig_run "$B"
+check_eq "[runc] sysctl kernel.domainname is set (a uts namespace)" "conf-host conf.example" \
+	"$(kv hostname) $(kv domainname)"
+cfg "$B" '.linux.sysctl = {"kernel.hostname": "other"}'
+brig_create "$B"
+check_error_line "[runc] sysctl kernel.hostname is refused: it conflicts with the hostname field" create
+check_contains "[runc] ... naming the key" '.linux.sysctl["kernel.hostname"]: conflicts' "$ERR"
 check_no_container
 
 conf_finish

@@ -261,7 +261,13 @@ static int check_sysctl(struct pctx *c, const struct spec_linux *l, const char *
 	int t = sysctl_namespace(name);
 	if (t < 0)
 		return perr(c, "not namespaced: refusing to set it for the whole host");
-	return require_ns(c, l, t);
+	if (require_ns(c, l, t) < 0)
+		return -1;
+	/* runc's validator (and crun's uts-sysctl test): the OCI field says
+	 * what the hostname is; a sysctl must not say something else */
+	if (strcmp(name, "kernel.hostname") == 0)
+		return perr(c, "conflicts with the OCI \"hostname\" field: set that instead");
+	return 0;
 }
 
 static int check_sysctls(struct pctx *c, const struct spec_linux *l)

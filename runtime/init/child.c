@@ -253,10 +253,10 @@ static int no_new_privs(struct child_ctx *c, struct brig_error *err)
 }
 
 /* The status fifo closes when the program execs: `brig start` sees that. */
-static int exec_init(struct child_ctx *c, struct brig_error *err)
+static int prepare_init_fds(struct child_ctx *c, struct brig_error *err)
 {
 	c->report_fd = c->plan->status_fd;
-	return process_exec(c, err);
+	return process_prepare_fds(c, err);
 }
 
 static int report_ready(struct child_ctx *c, struct brig_error *err)
@@ -285,14 +285,16 @@ static const struct step create_steps[] = {
     {"apply sysctl", apply_sysctl},    /* before /proc/sys turns read-only */
     {"mask paths", mounts_mask_paths}, /* after mounts: cover the final tree */
     {"make paths read-only", mounts_readonly_paths},
-    {"make root read-only", mounts_readonly_root}, /* last change to the tree */
+    {"make tmpfs and /dev read-only", mounts_readonly_late}, /* "ro" ones, now filled */
+    {"make root read-only", mounts_readonly_root},	     /* last change to the tree */
     {"mount label", ignore_mount_label},
     {"set process attributes", process_set_attrs}, /* rlimits need root */
     {"set HOME", set_home},
-    {"change directory", change_dir},	    /* getcwd before a filter may refuse it */
-    {"find executable", process_find_exec}, /* stat and faccessat2 too */
-    {"set exec labels", set_exec_labels},   /* before no_new_privs */
-    {"drop bounding capabilities", process_drop_bounding},		  /* needs CAP_SETPCAP */
+    {"change directory", change_dir},		/* getcwd before a filter may refuse it */
+    {"find executable", process_find_exec},	/* stat and faccessat2 too */
+    {"prepare fds for exec", prepare_init_fds}, /* before any seccomp filter */
+    {"set exec labels", set_exec_labels},	/* before no_new_privs */
+    {"drop bounding capabilities", process_drop_bounding}, /* needs CAP_SETPCAP */
     {"load seccomp filter (before the user change)", load_seccomp_early}, /* CAP_SYS_ADMIN */
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
@@ -303,7 +305,7 @@ static const struct step create_steps[] = {
     {"load seccomp filter (after no_new_privs)", load_seccomp_late},
     {"report ready", report_ready},
     /* brig-init waits for start: no process of brig's image stays behind */
-    {"exec brig-init", exec_init},
+    {"exec brig-init", process_exec},
 };
 
 static void reset_signals(void)
@@ -356,7 +358,8 @@ static void close_inherited(struct child_plan *p)
 
 void child_main(struct child_plan *p)
 {
-	struct child_ctx c = {.plan = p, .root_fd = -1, .report_fd = -1};
+	struct child_ctx c = {
+	    .plan = p, .root_fd = -1, .report_fd = -1, .exec_conn = -1, .exec_wait = -1};
 	struct brig_error err = {0};
 
 	close_inherited(p);
@@ -391,11 +394,11 @@ static int join_container(struct child_ctx *c, struct brig_error *err)
 	return c->root_fd < 0 ? err_sys(err, "open /") : 0;
 }
 
-static int exec_now(struct child_ctx *c, struct brig_error *err)
+static int prepare_exec_fds(struct child_ctx *c, struct brig_error *err)
 {
 	/* The sync socket closes on exec: that EOF tells brig the program runs. */
 	c->report_fd = c->plan->sync_fd;
-	return process_exec(c, err);
+	return process_prepare_fds(c, err);
 }
 
 static const struct step exec_steps[] = {
@@ -408,6 +411,7 @@ static const struct step exec_steps[] = {
     {"set HOME", set_home},
     {"change directory", change_dir},
     {"find executable", process_find_exec},
+    {"prepare fds for exec", prepare_exec_fds}, /* before any seccomp filter */
     {"set exec labels", set_exec_labels},
     {"drop bounding capabilities", process_drop_bounding},
     {"load seccomp filter (before the user change)", load_seccomp_early},
@@ -417,12 +421,13 @@ static const struct step exec_steps[] = {
     {"set no_new_privs", no_new_privs},
     {"set cpu affinity", process_set_final_affinity},
     {"load seccomp filter (after no_new_privs)", load_seccomp_late},
-    {"exec", exec_now},
+    {"exec", process_exec},
 };
 
 void exec_child_main(struct child_plan *p)
 {
-	struct child_ctx c = {.plan = p, .root_fd = -1, .report_fd = -1};
+	struct child_ctx c = {
+	    .plan = p, .root_fd = -1, .report_fd = -1, .exec_conn = -1, .exec_wait = -1};
 	struct brig_error err = {0};
 
 	close_inherited(p);

@@ -85,21 +85,35 @@ int process_find_exec(struct child_ctx *c, struct brig_error *err)
 	return err_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
-/* Marks every fd above the preserved ones close-on-exec, except keep. */
-static int prepare_fds(struct child_ctx *c, int keep, struct brig_error *err)
+/* Before any seccomp filter is loaded: brig-init's fds (a dup of report_fd
+ * for its report, of the exec fifo for its wait) above the preserved ones and
+ * inheritable, the preserved fds inheritable, every other fd close-on-exec.
+ * Nothing brig does after loading the user's filter may depend on what the
+ * filter answers: under a defaultErrnoRet of ENXIO a close_range here failed
+ * the container after "ready". */
+int process_prepare_fds(struct child_ctx *c, struct brig_error *err)
 {
 	int first = 3 + c->plan->preserve_fds;
+	c->exec_conn = fcntl(c->report_fd, F_DUPFD_CLOEXEC, first);
+	if (c->exec_conn < 0)
+		return err_sys(err, "dup brig-init's fds");
+	if (c->plan->wait_fd >= 0) {
+		c->exec_wait = fcntl(c->plan->wait_fd, F_DUPFD_CLOEXEC, first);
+		if (c->exec_wait < 0)
+			return err_sys(err, "dup brig-init's fds");
+	}
 	for (int fd = 3; fd < first; fd++)
 		if (fd_set_cloexec(fd, false) < 0 && errno != EBADF)
 			return err_sys(err, "pass fd %d", fd);
 	/* Belt and braces: the child closed every fd it did not plan to keep
-	 * when it started, and opens its own close-on-exec. A seccomp filter
+	 * when it started, and opens its own close-on-exec. An outer filter
 	 * may refuse close_range (runtime-tools' default profile does). */
 	if (syscall(SYS_close_range, first, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) < 0 &&
 	    errno != EPERM && errno != ENOSYS)
 		return err_sys(err, "close_range");
-	if (keep >= 0 && fd_set_cloexec(keep, false) < 0)
-		return err_sys(err, "keep start connection");
+	if (fd_set_cloexec(c->exec_conn, false) < 0 ||
+	    (c->exec_wait >= 0 && fd_set_cloexec(c->exec_wait, false) < 0))
+		return err_sys(err, "pass brig-init's fds");
 	return 0;
 }
 
@@ -157,14 +171,7 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 {
 	char *const *args = c->plan->proc->args;
 	size_t n = strv_length(args);
-	int first = 3 + c->plan->preserve_fds;
-	/* brig-init's fds must not land among the preserved ones. */
-	int conn = fcntl(c->report_fd, F_DUPFD_CLOEXEC, first);
-	int wait = c->plan->wait_fd >= 0 ? fcntl(c->plan->wait_fd, F_DUPFD_CLOEXEC, first) : -1;
-	if (conn < 0 || (c->plan->wait_fd >= 0 && wait < 0))
-		return err_sys(err, "dup brig-init's fds");
-	if (prepare_fds(c, conn, err) < 0 || (wait >= 0 && fd_set_cloexec(wait, false) < 0))
-		return err_sys(err, "pass brig-init's fds");
+	int conn = c->exec_conn, wait = c->exec_wait; /* process_prepare_fds */
 	char fdbuf[40];
 	if (wait >= 0)
 		snprintf(fdbuf, sizeof(fdbuf), "%d:%d", wait, conn);

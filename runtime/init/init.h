@@ -55,7 +55,9 @@ struct mount_plan {
 	const char *fstype;
 	bool source_is_dir; /* bind: create a directory (else a file) as target */
 	struct spec_mount_opts opts;
-	int tree_fd; /* an idmapped tree made by the parent, -1 otherwise */
+	int tree_fd;	/* an idmapped tree made by the parent, -1 otherwise */
+	bool ro_at_end; /* "ro" tmpfs or /dev: mounted rw, made read-only by the last
+			 * tree step (devices, mount points and copy-up go in first) */
 };
 
 /* A cgroup hierarchy of the host, for mounts of type "cgroup". */
@@ -153,6 +155,8 @@ struct child_ctx {
 	struct child_plan *plan;
 	int root_fd;	  /* the rootfs before pivot, "/" after */
 	int report_fd;	  /* closes when the program execs; exec errors go there */
+	int exec_conn;	  /* brig-init's dup of report_fd, inheritable; -1 until prepared */
+	int exec_wait;	  /* brig-init's dup of the exec fifo, inheritable; -1: none */
 	char *exec_path;  /* the resolved program */
 	char *hook_state; /* state JSON for createContainer hooks */
 };
@@ -165,6 +169,7 @@ int mounts_pivot(struct child_ctx *c, struct brig_error *err);
 int mounts_finish_root(struct child_ctx *c, struct brig_error *err);
 int mounts_mask_paths(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_paths(struct child_ctx *c, struct brig_error *err);
+int mounts_readonly_late(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_root(struct child_ctx *c, struct brig_error *err);
 int dev_setup(struct child_ctx *c, struct brig_error *err);
 int console_setup(struct child_ctx *c, struct brig_error *err);
@@ -178,6 +183,9 @@ int process_set_user(struct child_ctx *c, struct brig_error *err);
 int process_drop_bounding(struct child_ctx *c, struct brig_error *err);
 int process_set_caps(struct child_ctx *c, struct brig_error *err);
 int process_find_exec(struct child_ctx *c, struct brig_error *err);
+/* Sets report_fd's and the exec fifo's dups for brig-init, and every fd's
+ * close-on-exec flag: before any seccomp filter (exec.c says why). */
+int process_prepare_fds(struct child_ctx *c, struct brig_error *err);
 int process_exec(struct child_ctx *c, struct brig_error *err);
 /* exec into a container with its own pid namespace: brig-init forks into it. */
 bool process_forks_into_pidns(const struct child_ctx *c);

@@ -89,6 +89,14 @@ static int plan_one(const struct spec *s, size_t i, struct mount_plan *p, struct
 		return err_set(err, EPERM, "mounting %s over '%s' is not allowed", type, p->dest);
 	p->kind = (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) ? MOUNT_CGROUP : MOUNT_FS;
 	p->fstype = type;
+	/* As runc: a read-only tmpfs or /dev is filled first (device nodes, the
+	 * mount points of /dev/pts and the like, copy-up) and made read-only at
+	 * the end; mounted "ro" right away, the first mknod failed. */
+	if (p->kind == MOUNT_FS && (p->opts.flags & MS_RDONLY) &&
+	    (!strcmp(type, "tmpfs") || !strcmp(p->dest, "/dev"))) {
+		p->opts.flags &= ~(unsigned long)MS_RDONLY;
+		p->ro_at_end = true;
+	}
 	p->source = xstrdup(m->source && *m->source ? m->source : type);
 	if (!strcmp(p->dest, "/"))
 		return err_set(err, EINVAL, "mounting over the container's root is not supported");
@@ -456,6 +464,20 @@ int mounts_readonly_paths(struct child_ctx *c, struct brig_error *err)
 		_cleanup_close_ int top = open_in_root(c->root_fd, paths[i], O_PATH, err);
 		if (top < 0 || mount_setattr_fd(top, MOUNT_ATTR_RDONLY, 0, true, err) < 0)
 			return err_wrap(err, "make '%s' read-only", paths[i]);
+	}
+	return 0;
+}
+
+/* The mounts plan_one left writable until now: the tree is complete. */
+int mounts_readonly_late(struct child_ctx *c, struct brig_error *err)
+{
+	for (size_t i = 0; i < c->plan->n_mounts; i++) {
+		const struct mount_plan *p = &c->plan->mounts[i];
+		if (!p->ro_at_end)
+			continue;
+		_cleanup_close_ int fd = open_in_root(c->root_fd, p->dest, O_PATH, err);
+		if (fd < 0 || mount_setattr_fd(fd, MOUNT_ATTR_RDONLY, 0, false, err) < 0)
+			return err_wrap(err, "make '%s' read-only", p->dest);
 	}
 	return 0;
 }
