@@ -41,8 +41,8 @@ static int write_time_offsets(const struct spec_time_offsets *t, struct brig_err
 	/* One write per line: the kernel takes one offset per write. */
 	for (char *line = buf; *line;) {
 		char *nl = strchr(line, '\n');
-		if (write_file_at(AT_FDCWD, "/proc/self/timens_offsets", line,
-				  (size_t)(nl - line + 1), 0, err) < 0)
+		if (procfs_pid_write(getpid(), "timens_offsets", line, (size_t)(nl - line + 1),
+				     err) < 0)
 			return err_wrap(err, "write time offsets");
 		line = nl + 1;
 	}
@@ -118,10 +118,9 @@ int spawn_set_oom_score(pid_t pid, const struct spec_process *p, struct brig_err
 		return 0;
 	/* From here: the child is non-dumpable, and inside a user namespace its
 	 * /proc files are not its own to write. */
-	char path[64], buf[32];
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
-	if (write_file_at(AT_FDCWD, path, buf, (size_t)n, O_TRUNC, err) < 0)
+	if (procfs_pid_write(pid, "oom_score_adj", buf, (size_t)n, err) < 0)
 		return err_wrap(err, "set oom_score_adj");
 	return 0;
 }
