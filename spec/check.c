@@ -240,11 +240,8 @@ static void check_caps(struct check_ctx *c)
 	const struct spec_capabilities *k = &c->s->process.capabilities;
 	if (!c->s->has_process)
 		return;
-	if (!k->present) {
-		check_add(c, R_ALL_CAPS, SPEC_SEV_HIGH, ".process.capabilities",
-			  "absent: the process keeps every capability of the runtime");
-		return;
-	}
+	if (!k->present)
+		return; /* absent: no capability at all (runc's reading, and brig's) */
 	uint64_t all = k->bounding | k->effective | k->permitted | k->inheritable | k->ambient;
 	if ((all & KNOWN_CAPS) == KNOWN_CAPS) {
 		check_add(

@@ -281,8 +281,12 @@ END_TEST
 
 START_TEST(test_rule_capabilities)
 {
-	EXPECT("all-capabilities", ".process.capabilities", SPEC_SEV_HIGH, NULL,
-	       s->process.capabilities.present = false);
+	/* absent: the process gets no capability at all, nothing to report */
+	struct spec *none = hardened();
+	none->process.capabilities = (struct spec_capabilities){0};
+	ck_assert_uint_eq(count(none, NULL, "all-capabilities", NULL, NULL), 0);
+	ck_assert_uint_eq(count(none, NULL, "dangerous-capability", NULL, NULL), 0);
+	spec_free(none);
 	EXPECT("all-capabilities", ".process.capabilities.bounding", SPEC_SEV_HIGH, NULL,
 	       s->process.capabilities.bounding = UINT64_MAX >> 23);
 	EXPECT("dangerous-capability", ".process.capabilities.bounding", SPEC_SEV_HIGH, NULL,

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-/* runtime/init's pure parts, without root: sysctl keys to paths, cpu lists,
+/* runtime/init's pure parts, without root: cpu lists,
  * bind mount flags to mount attributes, devpts data in a user namespace, and
  * which fds the container process closes. */
 #include "runtime/init/internal.h"
@@ -9,22 +9,6 @@
 #include <sys/mount.h>
 
 Suite *test_suite(void);
-
-START_TEST(test_sysctl_path)
-{
-	static const char *const cases[][2] = {
-	    {"net.ipv4.ip_forward", "/proc/sys/net/ipv4/ip_forward"},
-	    {"net.ipv4.conf.eth0/1.forwarding", "/proc/sys/net/ipv4/conf/eth0.1/forwarding"},
-	    {"kernel/shm_rmid_forced", "/proc/sys/kernel/shm_rmid_forced"},
-	    {"net/ipv4/conf/eth0.1/forwarding", "/proc/sys/net/ipv4/conf/eth0.1/forwarding"},
-	    {"fs.mqueue.msg_max", "/proc/sys/fs/mqueue/msg_max"},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		_cleanup_free_ char *p = init_sysctl_path(cases[i][0]);
-		ck_assert_str_eq(p, cases[i][1]);
-	}
-}
-END_TEST
 
 START_TEST(test_parse_cpus)
 {
@@ -105,7 +89,6 @@ Suite *test_suite(void)
 {
 	Suite *s = suite_create("init");
 	TCase *c = tcase_create("pure");
-	tcase_add_test(c, test_sysctl_path);
 	tcase_add_test(c, test_parse_cpus);
 	tcase_add_test(c, test_mount_attrs);
 	tcase_add_test(c, test_drop_gid);

@@ -163,13 +163,13 @@ START_TEST(test_lsm)
 {
 	struct spec_process p = {0};
 	struct brig_error err = {0};
-	ck_assert_int_eq(lsm_set_exec_labels(&p, &err), 0);
+	ck_assert_int_eq(lsm_set_exec_labels(&p, -1, &err), 0);
 	if (lsm_apparmor_enabled() || lsm_selinux_enabled())
 		return;
 	p.selinux_label = "system_u:system_r:container_t:s0";
-	ck_assert_int_eq(lsm_set_exec_labels(&p, &err), 0);
+	ck_assert_int_eq(lsm_set_exec_labels(&p, -1, &err), 0);
 	p.apparmor_profile = "docker-default";
-	ck_assert_int_eq(lsm_set_exec_labels(&p, &err), -1);
+	ck_assert_int_eq(lsm_set_exec_labels(&p, -1, &err), -1);
 	ck_assert_str_eq(err.msg, "process.apparmorProfile 'docker-default': AppArmor is not "
 				  "enabled on this host");
 }

@@ -730,6 +730,8 @@ END_TEST
 
 /* ---- malformed configs: each is rejected with exactly this message ---- */
 
+#define X65 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
 static const struct {
 	const char *config;
 	const char *msg;
@@ -1041,6 +1043,13 @@ static const struct {
      E ".linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"},
     {SCMP("'defaultAction':'SCMP_ACT_ALLOW','listenerMetadata':'m'"),
      E ".linux.seccomp.listenerMetadata: requires listenerPath"},
+    /* strings the kernel bounds (the long values are made by test_kernel_limits) */
+    {CFG("'hostname':'" X65 "'"),
+     E ".hostname: longer than 64 bytes, the kernel's limit (__NEW_UTS_LEN)"},
+    {CFG("'domainname':'" X65 "'"),
+     E ".domainname: longer than 64 bytes, the kernel's limit (__NEW_UTS_LEN)"},
+    {SCMP("'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/" X65 X65 "'"),
+     E ".linux.seccomp.listenerPath: longer than 107 bytes, the kernel's limit (sun_path)"},
 };
 
 START_TEST(test_malformed)
@@ -1052,6 +1061,63 @@ START_TEST(test_malformed)
 		      "case %d: %s\n  got:  %s\n  want: %s", _i, malformed[_i].config, err.msg,
 		      malformed[_i].msg);
 	ck_assert_int_eq(err.errnum, EINVAL);
+}
+END_TEST
+
+/* Strings bounded by the kernel fail at parse, naming the field, whatever
+ * their size, in a message that does not carry the value; at the limit they
+ * pass. */
+static char *config_with(const char *field_fmt, size_t len)
+{
+	char *v = xmalloc(len + 1);
+	memset(v, 'a', len);
+	v[len] = '\0';
+	v[0] = '/';
+	_cleanup_free_ char *field = xasprintf(field_fmt, v);
+	free(v);
+	return xasprintf("{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"r\"},%s}", field);
+}
+
+START_TEST(test_kernel_limits)
+{
+	static const struct {
+		const char *fmt;
+		size_t max;
+		const char *path;
+	} cases[] = {
+	    {"\"hostname\":\"%s\",\"linux\":{\"namespaces\":[{\"type\":\"uts\"}]}", 64,
+	     ".hostname"},
+	    {"\"domainname\":\"%s\",\"linux\":{\"namespaces\":[{\"type\":\"uts\"}]}", 64,
+	     ".domainname"},
+	    {"\"mounts\":[{\"destination\":\"%s\",\"type\":\"tmpfs\"}]", 4095,
+	     ".mounts[0].destination"},
+	    {"\"mounts\":[{\"destination\":\"/m\",\"source\":\"%s\",\"type\":\"bind\"}]", 4095,
+	     ".mounts[0].source"},
+	    {"\"mounts\":[{\"destination\":\"/m\",\"type\":\"tmpfs\",\"options\":[\"%s\"]}]", 4095,
+	     ".mounts[0].options[0]"},
+	    {"\"process\":{\"args\":[\"%s\"],\"cwd\":\"/\"}", 131071, ".process.args[0]"},
+	    {"\"process\":{\"args\":[\"sh\"],\"cwd\":\"%s\"}", 4095, ".process.cwd"},
+	    {"\"linux\":{\"cgroupsPath\":\"%s\"}", 4095, ".linux.cgroupsPath"},
+	    {"\"linux\":{\"maskedPaths\":[\"%s\"]}", 4095, ".linux.maskedPaths[0]"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct brig_error err = {0};
+		_cleanup_free_ char *ok = config_with(cases[i].fmt, cases[i].max);
+		struct spec *s = spec_parse(ok, "config.json", "/b", &err);
+		ck_assert_msg(s != NULL, "%s at the limit: %s", cases[i].path, err.msg);
+		spec_free(s);
+		/* one byte over, and (for the first) 1 MB over: the same short error */
+		size_t over[] = {cases[i].max + 1, 1 << 20};
+		for (size_t k = 0; k < (i == 0 ? 2 : 1); k++) {
+			_cleanup_free_ char *bad = config_with(cases[i].fmt, over[k]);
+			ck_assert_ptr_null(spec_parse(bad, "config.json", "/b", &err));
+			_cleanup_free_ char *want = xasprintf(
+			    "config.json: %s: longer than %zu bytes", cases[i].path, cases[i].max);
+			ck_assert_msg(!strncmp(err.msg, want, strlen(want)), "%s", err.msg);
+			ck_assert_uint_lt(strlen(err.msg), 200);
+			ck_assert_int_eq(err.errnum, EINVAL);
+		}
+	}
 }
 END_TEST
 
@@ -1075,6 +1141,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_document_name);
 	tcase_add_test(tc, test_nul_in_string);
 	tcase_add_test(tc, test_big_int_keeps_columns);
+	tcase_add_test(tc, test_kernel_limits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("default");

@@ -94,7 +94,7 @@ static int list(const struct global_opts *g, void *opts, char **args, size_t n_a
 	size_t n;
 	if (read_all_states(g->root, &v, &n, err) < 0)
 		return -1;
-	if (n) /* v is NULL for an empty root: qsort wants a pointer (UBSan) */
+	if (n > 1) /* qsort(NULL, 0) is undefined: an empty root has no array */
 		qsort(v, n, sizeof(*v), cmp_state);
 	if (o->quiet) {
 		for (size_t i = 0; i < n; i++)

@@ -4,6 +4,8 @@
 #include "brig_commit.h"
 #include "runtime/cli/cli.h"
 
+#include <signal.h>
+
 #ifndef BRIG_VERSION
 #define BRIG_VERSION "0.0.0"
 #endif
@@ -134,6 +136,10 @@ static int parse_global(int argc, char **argv, struct global_args *a, int *ret_v
 
 int cli_main(int argc, char **argv)
 {
+	/* A hook or agent that closes its end early must not kill brig mid-verb:
+	 * writes to it fail with EPIPE instead. Every process brig starts gets
+	 * the default back (the container process, hooks, helpers). */
+	signal(SIGPIPE, SIG_IGN);
 	struct global_args a = {0};
 	struct global_opts g = {0};
 	struct brig_error err = {0};

@@ -96,9 +96,9 @@ static void drop_privileged_writes(struct cgroups_plan *p, const char *id, int r
 /* The default path is /brig/<id>, and /brig is brig's: whichever container
  * made it, the last one deleted removes it (rmdir fails while others are in
  * it), or concurrent containers would leave it behind. */
-static void claim_default_parent(const struct spec *s, struct ctr_cgroup *cg)
+static void claim_default_parent(struct ctr_cgroup *cg)
 {
-	if (s->linux.cgroups_path && *s->linux.cgroups_path)
+	if (!cg->claim_parent)
 		return;
 	if (cg->cg.v2.created == 1)
 		cg->cg.v2.created = 2;
@@ -107,50 +107,102 @@ static void claim_default_parent(const struct spec *s, struct ctr_cgroup *cg)
 			cg->cg.v1[i].created = 2;
 }
 
-int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootless,
-		 struct ctr_cgroup *cg, struct brig_error *err)
+int cgroup_prepare(const struct spec *s, const char *id, bool systemd, struct ctr_cgroup *cg,
+		   struct brig_error *err)
 {
-	struct cgroups_plan plan = {0};
-	int r = -1;
 	if (cgroups_host_detect(&cg->host, err) < 0) {
-		/* A pure cgroup v1 host is not a goal: without limits to enforce,
-		 * run without a cgroup of brig's rather than refuse. */
-		if (!resources_requested(&s->linux.resources)) {
+		/* A pure cgroup v1 host (no cgroup2 mount: ENOENT) is not a goal:
+		 * without limits to enforce, run without a cgroup of brig's rather
+		 * than refuse. Any other failure (EMFILE, ENOMEM...) is one. */
+		if (err->errnum == ENOENT && !resources_requested(&s->linux.resources)) {
 			log_warn("no cgroup for %s: %s", id, err->msg);
 			return 0;
 		}
 		return err_wrap(err, "cgroup");
 	}
 	if (cgroups_path_resolve(&cg->host, s->linux.cgroups_path, id, systemd, &cg->cg, err) < 0 ||
-	    cgroups_plan(&s->linux.resources, &cg->host, false, &plan, err) < 0)
-		goto out;
-	log_warnings(plan.warnings);
-	drop_privileged_writes(&plan, id, rootless);
-	if (cgroups_create(&cg->host, &plan, &cg->cg, err) < 0) {
-		if (may_skip(&plan, err, rootless)) {
-			log_debug("no cgroup for %s: %s", id, err->msg);
-			r = 0;
-		} else if (first_limit(&plan) && is_rootless(rootless) &&
-			   (err->errnum == EACCES || err->errnum == EPERM ||
-			    err->errnum == EROFS)) {
-			limit_needs_delegation(first_limit(&plan), err);
+	    cgroups_plan(&s->linux.resources, &cg->host, false, &cg->plan, err) < 0)
+		return err_wrap(err, "cgroup");
+	log_warnings(cg->plan.warnings);
+	cg->planned = true;
+	cg->claim_parent = !s->linux.cgroups_path || !*s->linux.cgroups_path;
+	return 0;
+}
+
+/* The trailing components of path missing below mount: what mkdir -p makes. */
+static unsigned missing_levels(const char *mount, const char *path)
+{
+	if (!mount)
+		return 0;
+	_cleanup_free_ char *full = path_join(mount, path);
+	size_t root_len = strlen(mount);
+	unsigned n = 0;
+	while (strlen(full) > root_len && access(full, F_OK) < 0 && errno == ENOENT) {
+		n++;
+		char *slash = strrchr(full, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
+	}
+	return n;
+}
+
+static const char *v1_mount(const struct cgroups_host *h, const char *hierarchy)
+{
+	for (size_t i = 0; i < h->n_v1; i++)
+		if (!strcmp(h->v1[i].controllers, hierarchy))
+			return h->v1[i].mount;
+	return NULL;
+}
+
+char *cgroup_pending_record(const struct ctr_cgroup *cg)
+{
+	if (!cg->planned)
+		return NULL;
+	/* a copy with what cgroups_create is about to make counted as made */
+	struct cgroups_cgroup pending = cg->cg;
+	_cleanup_free_ struct cgroups_dir *v1 = xcalloc(cg->cg.n_v1 + 1, sizeof(*v1));
+	memcpy(v1, cg->cg.v1, cg->cg.n_v1 * sizeof(*v1));
+	pending.v1 = v1;
+	pending.v2.created = missing_levels(cg->host.v2_mount, cg->cg.v2.path);
+	for (size_t i = 0; i < pending.n_v1; i++)
+		v1[i].created = missing_levels(v1_mount(&cg->host, v1[i].hierarchy), v1[i].path);
+	/* the claim on /brig (claim_default_parent) holds for these too */
+	if (cg->claim_parent && pending.v2.created == 1)
+		pending.v2.created = 2;
+	for (size_t i = 0; i < pending.n_v1; i++)
+		if (cg->claim_parent && v1[i].created == 1)
+			v1[i].created = 2;
+	return cgroups_record(&pending);
+}
+
+int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err)
+{
+	if (!cg->planned)
+		return 0;
+	drop_privileged_writes(&cg->plan, cg->cg.v2.path ? cg->cg.v2.path : "", rootless);
+	if (cgroups_create(&cg->host, &cg->plan, &cg->cg, err) < 0) {
+		if (may_skip(&cg->plan, err, rootless)) {
+			log_debug("no cgroup: %s", err->msg);
+			return 0;
 		}
-		goto out;
+		if (first_limit(&cg->plan) && is_rootless(rootless) &&
+		    (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS))
+			return limit_needs_delegation(first_limit(&cg->plan), err);
+		return err_wrap(err, "cgroup");
 	}
 	cg->active = true;
-	claim_default_parent(s, cg);
+	claim_default_parent(cg);
 	char **warnings = NULL;
-	r = cgroups_apply(&cg->cg, &plan, &warnings, err);
+	int r = cgroups_apply(&cg->cg, &cg->plan, &warnings, err);
 	log_warnings(warnings);
 	strv_free(warnings);
-	if (r == 0 && cgroups_attach_devices(&cg->cg, &plan, err) < 0) {
+	if (r == 0 && cgroups_attach_devices(&cg->cg, &cg->plan, err) < 0) {
 		/* rootless: no BPF; the v1 devices rules, if any, still apply */
 		r = err->errnum == EPERM && is_rootless(rootless) ? 0 : -1;
 		if (r == 0)
 			log_debug("device filter not attached: %s", err->msg);
 	}
-out:
-	cgroups_plan_clear(&plan);
 	return r < 0 ? err_wrap(err, "cgroup") : 0;
 }
 
@@ -182,17 +234,10 @@ int cgroup_remove(struct ctr_cgroup *cg, struct brig_error *err)
 
 void cgroup_clear(struct ctr_cgroup *cg)
 {
+	cgroups_plan_clear(&cg->plan);
 	cgroups_cgroup_clear(&cg->cg);
 	cgroups_host_clear(&cg->host);
 	*cg = (struct ctr_cgroup)CTR_CGROUP_INIT;
-}
-
-int cgroup_none_error(const char *id, const char *verb, struct brig_error *err)
-{
-	return err_set(err, ENOTSUP,
-		       "container \"%s\" runs without a cgroup of its own (brig could not "
-		       "create one: rootless, without cgroup delegation), and %s needs one",
-		       id, verb);
 }
 
 int cgroup_v2_fd(const struct ctr_cgroup *cg)
@@ -210,4 +255,12 @@ bool cgroup_is_paused(const struct spec_state *st)
 		frozen = false;
 	cgroup_clear(&cg);
 	return frozen;
+}
+
+int cgroup_none_error(const char *id, const char *verb, struct brig_error *err)
+{
+	return err_set(err, ENOTSUP,
+		       "container \"%s\" runs without a cgroup of its own (brig could not "
+		       "create one: rootless, without cgroup delegation), and %s needs one",
+		       id, verb);
 }

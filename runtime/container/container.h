@@ -71,8 +71,11 @@ enum spec_status container_status(struct spec_state *s);
 struct ctr_cgroup {
 	struct cgroups_host host;
 	struct cgroups_cgroup cg;
-	bool active; /* there is a cgroup (a rootless container may have none) */
-	bool opened; /* its directories are open */
+	struct cgroups_plan plan; /* create: linux.resources' writes */
+	bool planned;		  /* create: a cgroup is to be made */
+	bool claim_parent;	  /* create: the default /brig/<id>: /brig is brig's */
+	bool active;		  /* there is a cgroup (a rootless container may have none) */
+	bool opened;		  /* its directories are open */
 };
 #define CTR_CGROUP_INIT                                                                            \
 	{                                                                                          \

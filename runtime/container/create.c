@@ -4,7 +4,15 @@
  * steps up to "clone" plan everything that can be planned or fail before
  * the container process exists; "serve" then answers the child's requests
  * (id maps, cgroups, networking, runtime hooks) until it is ready. On any
- * error the creation is undone (abort_creation): nothing is left behind. */
+ * error the creation is undone (abort_creation): nothing is left behind.
+ *
+ * brig itself may die at any moment (kill -9): the state record is saved,
+ * with status "creating", before anything outside the state directory is
+ * made (host mounts, the cgroup, the process), and again with the process's
+ * pid and start time as soon as it is cloned, before it is answered
+ * anything: the child cannot get past its first request without brig, and
+ * dies at it when brig is gone. So whatever moment create died at,
+ * `delete --force` finds from the record everything there is to undo. */
 #include "netlink/netlink.h"
 #include "runtime/brig-init/brig-init.h"
 #include "runtime/container/internal.h"
@@ -37,11 +45,14 @@ struct creation {
 };
 
 struct create_step {
-	const char *name; /* the context of its errors, "" when they carry their own */
+	const char *name; /* for logs and fault injection */
 	int (*run)(struct creation *cr, struct brig_error *err);
+	bool wrap; /* its errors need the name as context (the others carry their own) */
 };
 
 /* ---- planning, before the process exists ---- */
+
+static void fill_state(struct creation *cr);
 
 static int copy_config(struct creation *cr, struct brig_error *err)
 {
@@ -72,6 +83,18 @@ static int connect_console(struct creation *cr, struct brig_error *err)
 	return p->console_fd < 0 ? err_sys(err, "dup console socket") : 0;
 }
 
+/* The record says "creating" from here on: a create killed later leaves a
+ * container `delete --force` undoes (and `list` shows). It names the cgroup
+ * about to be made, counting what is missing of it now as brig's. */
+static int record_creation(struct creation *cr, struct brig_error *err)
+{
+	if (cgroup_prepare(cr->s, cr->c->id, cr->systemd_cgroup, &cr->cg, err) < 0)
+		return -1;
+	fill_state(cr);
+	cr->c->state.cgroup_path = cgroup_pending_record(&cr->cg);
+	return container_save(cr->c, err);
+}
+
 static int record_host_mounts(struct creation *cr, struct brig_error *err)
 {
 	struct child_plan *p = &cr->plan;
@@ -85,7 +108,7 @@ static int record_host_mounts(struct creation *cr, struct brig_error *err)
 static int make_cgroup(struct creation *cr, struct brig_error *err)
 {
 	struct child_plan *p = &cr->plan;
-	if (cgroup_setup(cr->s, cr->c->id, cr->systemd_cgroup, cr->rootless, &cr->cg, err) < 0)
+	if (cgroup_make(cr->rootless, &cr->cg, err) < 0)
 		return -1;
 	p->cgroup_fd = cgroup_v2_fd(&cr->cg);
 	p->cgroup_sync = cr->cg.active && cr->cg.cg.n_v1 > 0;
@@ -154,6 +177,19 @@ static void fill_state(struct creation *cr)
 	    s->linux.namespaces[SPEC_NS_PID].present && !s->linux.namespaces[SPEC_NS_PID].path;
 }
 
+/* The process (the init, or the intermediate until it names the init) in
+ * the record, before it is answered anything: a delete after brig died
+ * finds it by pid and start time. */
+static int record_pid(struct creation *cr, struct brig_error *err)
+{
+	struct spec_state *st = &cr->c->state;
+	st->pid = cr->pid;
+	st->init_start_time = process_start_time(cr->pid);
+	if (container_save(cr->c, err) < 0)
+		return err_wrap(err, "record the container process");
+	return 0;
+}
+
 /* Clones the container process; the fds the plan gave it are its now. */
 static int spawn(struct creation *cr, struct brig_error *err)
 {
@@ -163,7 +199,6 @@ static int spawn(struct creation *cr, struct brig_error *err)
 		return err_sys(err, "socketpair");
 	cr->sync_fd = sv[0];
 	p->sync_fd = sv[1];
-	fill_state(cr);
 	cr->pid = spawn_init(p, sv[0], &cr->pidfd, err);
 	/* the seccomp agent must see EOF when the child closes its end */
 	child_plan_close_fds(p);
@@ -173,7 +208,7 @@ static int spawn(struct creation *cr, struct brig_error *err)
 		  (unsigned)p->clone_flags, p->slow_path ? "slow" : "fast");
 	if (p->slow_path)
 		cr->intermediate = cr->pid;
-	return 0;
+	return record_pid(cr, err);
 }
 
 /* ---- answering the child ---- */
@@ -193,7 +228,7 @@ static int init_pid_received(struct creation *cr, const char *data, size_t len,
 	cr->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (cr->pidfd < 0)
 		return err_sys(err, "pidfd_open %d", pid);
-	return 0;
+	return record_pid(cr, err);
 }
 
 static int runtime_hooks(struct creation *cr, struct brig_error *err)
@@ -282,8 +317,8 @@ static int serve(struct creation *cr, struct brig_error *err)
 static int save_state(struct creation *cr, struct brig_error *err)
 {
 	struct spec_state *st = &cr->c->state;
-	if (cr->cg.active)
-		st->cgroup_path = cgroups_record(&cr->cg.cg);
+	free(st->cgroup_path);
+	st->cgroup_path = cr->cg.active ? cgroups_record(&cr->cg.cg) : NULL;
 	st->pid = cr->pid;
 	st->init_start_time = process_start_time(cr->pid);
 	st->status = SPEC_STATUS_CREATED;
@@ -299,28 +334,35 @@ static int write_pid_file(struct creation *cr, struct brig_error *err)
 }
 
 static const struct create_step create_steps[] = {
-    {"copy config", copy_config}, /* later edits of the bundle do not count */
-    {"", plan_process},		  /* namespaces, capabilities, mounts, seccomp, env */
-    {"", connect_console},
-    {"host mounts", record_host_mounts}, /* before the child binds over the rootfs */
-    {"", make_cgroup},			 /* limited before the process exists */
-    {"start fifos", open_fifos},
-    {"brig-init", fill_brig_init},
-    {"", spawn},
-    {"", serve}, /* the child's errors name its own steps */
-    {"save state", save_state},
-    {"pid file", write_pid_file}, /* last: callers take it for success */
+    {"copy config", copy_config, true}, /* later edits of the bundle do not count */
+    {"plan", plan_process, false},	/* namespaces, capabilities, mounts, seccomp, env */
+    {"console", connect_console, false},
+    {"record state", record_creation, false},  /* before anything outside the state dir */
+    {"host mounts", record_host_mounts, true}, /* before the child binds over the rootfs */
+    {"cgroup", make_cgroup, false},	       /* limited before the process exists */
+    {"start fifos", open_fifos, true},
+    {"brig-init", fill_brig_init, true},
+    {"clone", spawn, false}, /* the pid is recorded before the child gets an answer */
+    {"serve", serve, false}, /* the child's errors name its own steps */
+    {"save state", save_state, true},
+    {"pid file", write_pid_file, true}, /* last: callers take it for success */
 };
 
 /* ---- undo ---- */
 
-/* Every step is tried; what fails is logged (the create's own error is the
- * one the caller sees). */
+/* Undoes a failed create. What cannot be undone is warned about and its
+ * record kept (status "creating"), for `delete --force` to finish. */
 static void abort_creation(struct creation *cr)
 {
-	struct brig_error e = {0};
-	if (network_teardown(cr->c->dir_fd, &e) < 0) /* before the netns dies */
-		log_warn("undo create %s: %s", cr->c->id, e.msg);
+	struct brig_error ignored;
+	bool left = false;
+	/* the plan's fds first: a create that failed for EMFILE must still be
+	 * undone (the child holds its own copies) */
+	child_plan_free(&cr->plan);
+	if (network_teardown(cr->c->dir_fd, &ignored) < 0) { /* before the netns dies */
+		log_warn("undo create %s: %s", cr->c->id, ignored.msg);
+		left = true;
+	}
 	if (cr->pidfd >= 0) {
 		syscall(SYS_pidfd_send_signal, cr->pidfd, SIGKILL, NULL, 0);
 		waitid(P_PIDFD, (id_t)cr->pidfd, &(siginfo_t){0}, WEXITED);
@@ -329,28 +371,40 @@ static void abort_creation(struct creation *cr)
 		kill(cr->intermediate, SIGKILL);
 		waitpid(cr->intermediate, NULL, 0);
 	}
+	closep(&cr->pidfd);
+	closep(&cr->sync_fd);
 	if (cr->plan.host_mounts)
 		host_mounts_detach(cr->c->dir_fd, cr->plan.rootfs);
-	if (cgroup_remove(&cr->cg, &e) < 0)
-		log_warn("undo create %s: %s", cr->c->id, e.msg);
+	if (cgroup_remove(&cr->cg, &ignored) < 0) {
+		log_warn("undo create %s: %s", cr->c->id, ignored.msg);
+		left = true;
+	}
 	/* runtime.md: a failing prestart, createRuntime or createContainer hook
 	 * stops the container and continues at step 12: destroy, then poststop. */
 	if (cr->hooks_started && cr->s->hooks[SPEC_HOOK_POSTSTOP].n) {
 		cr->c->state.pid = 0;
 		_cleanup_free_ char *state = lifecycle_state_json(cr->c, SPEC_STATUS_STOPPED);
-		hooks_run(&cr->s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, &e);
+		hooks_run(&cr->s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, &ignored);
 	}
-	if (container_destroy(cr->c, &e) < 0)
-		log_warn("undo create %s: %s", cr->c->id, e.msg);
+	if (left) {
+		log_warn("container %s: not everything could be undone; `brig delete --force %s` "
+			 "finishes",
+			 cr->c->id, cr->c->id);
+		return;
+	}
+	if (container_destroy(cr->c, &ignored) < 0)
+		log_warn("undo create %s: %s", cr->c->id, ignored.msg);
 }
 
 static int create_in(struct creation *cr, struct brig_error *err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(create_steps); i++) {
-		if (create_steps[i].run(cr, err) < 0) {
-			log_debug("create %s: step %zu failed", cr->c->id, i);
-			return *create_steps[i].name ? err_wrap(err, "%s", create_steps[i].name)
-						     : -1;
+		const struct create_step *st = &create_steps[i];
+		if (fault_point("create", i, st->name, err) < 0)
+			return err_wrap(err, "%s", st->name);
+		if (st->run(cr, err) < 0) {
+			log_debug("create %s: step \"%s\" failed", cr->c->id, st->name);
+			return st->wrap ? err_wrap(err, "%s", st->name) : -1;
 		}
 	}
 	return 0;

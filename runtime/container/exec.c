@@ -23,6 +23,7 @@ struct exec_run {
 	int console_peer; /* foreground tty: our end of the console socketpair */
 	pid_t pid;
 	int pidfd;
+	const char *pid_file;
 };
 
 static int exec_plan(struct container *c, struct spec *s, const struct exec_opts *o,
@@ -77,7 +78,7 @@ static int exec_plan(struct container *c, struct spec *s, const struct exec_opts
 	return 0;
 }
 
-static int exec_spawn(struct exec_run *x, struct brig_error *err)
+static int exec_clone(struct exec_run *x, struct brig_error *err)
 {
 	struct child_plan *p = &x->plan;
 	x->pid = clone3_fork(0, &x->pidfd, SIGCHLD, cgroup_v2_fd(&x->cg));
@@ -88,10 +89,26 @@ static int exec_spawn(struct exec_run *x, struct brig_error *err)
 		exec_child_main(p);
 	}
 	child_plan_close_fds(p);
-	if (p->cgroup_sync && (sync_expect(x->sync_fd, SYNC_CGROUP_REQUEST, NULL, NULL, err) < 0 ||
-			       cgroups_add_pid(&x->cg.cg, x->pid, true, err) < 0 ||
-			       sync_send(x->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0))
+	return 0;
+}
+
+static int exec_join_cgroup(struct exec_run *x, struct brig_error *err)
+{
+	struct child_plan *p = &x->plan;
+	if (!p->cgroup_sync)
+		return 0;
+	/* an error of the process's own names its step already */
+	if (sync_expect(x->sync_fd, SYNC_CGROUP_REQUEST, NULL, NULL, err) < 0)
+		return -1;
+	if (cgroups_add_pid(&x->cg.cg, x->pid, true, err) < 0)
 		return err_wrap(err, "join the container's cgroup");
+	if (sync_send(x->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0)
+		return err_sys(err, "join the container's cgroup");
+	return 0;
+}
+
+static int exec_wait_exec(struct exec_run *x, struct brig_error *err)
+{
 	pid_t forked = 0;
 	if (io_wait_exec(x->sync_fd, &forked, err) < 0)
 		return -1;
@@ -103,6 +120,34 @@ static int exec_spawn(struct exec_run *x, struct brig_error *err)
 		x->pidfd = (int)syscall(SYS_pidfd_open, forked, 0);
 		if (x->pidfd < 0)
 			return err_sys(err, "pidfd_open %d", forked);
+	}
+	return 0;
+}
+
+static int exec_pid_file(struct exec_run *x, struct brig_error *err)
+{
+	return x->pid_file ? io_write_pid_file(x->pid_file, x->pid, err) : 0;
+}
+
+/* The steps after the plan, named in the log and for fault injection. */
+static const struct {
+	const char *name;
+	int (*run)(struct exec_run *x, struct brig_error *err);
+} exec_steps[] = {
+    {"clone", exec_clone},
+    {"join cgroup", exec_join_cgroup},
+    {"wait for exec", exec_wait_exec}, /* its errors name the process's step */
+    {"pid file", exec_pid_file},
+};
+
+static int exec_spawn(struct exec_run *x, struct brig_error *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(exec_steps); i++) {
+		/* "exec" step 1 is the plan (lifecycle_exec) */
+		if (fault_point("exec", i + 1, exec_steps[i].name, err) < 0)
+			return err_wrap(err, "%s", exec_steps[i].name);
+		if (exec_steps[i].run(x, err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -143,18 +188,18 @@ int lifecycle_exec(const struct global_opts *g, const char *id, const struct exe
 	struct spec *s = check_status(c, o, err) == 0 ? lifecycle_load_config(c, err) : NULL;
 	sigset_t mask, old;
 	sigfillset(&mask);
-	int r = !s || o->edit(s, o->edit_data, err) < 0 ||
-			exec_plan(c, s, o, g->seccomp_cache, &x, err) < 0
-		    ? -1
-		    : 0;
+	x.pid_file = o->pid_file;
+	int r = !s || o->edit(s, o->edit_data, err) < 0 ? -1 : 0;
+	if (r == 0 && fault_point("exec", 0, "plan", err) < 0)
+		r = err_wrap(err, "plan");
+	if (r == 0)
+		r = exec_plan(c, s, o, g->seccomp_cache, &x, err);
 	if (r == 0 && !o->detach) {
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	}
 	if (r == 0)
 		r = exec_spawn(&x, err);
-	if (r == 0 && o->pid_file)
-		r = io_write_pid_file(o->pid_file, x.pid, err);
 	container_free(c); /* the wait needs no lock */
 	if (r < 0 && x.pidfd >= 0) {
 		syscall(SYS_pidfd_send_signal, x.pidfd, SIGKILL, NULL, 0);

@@ -45,7 +45,8 @@ void host_mounts_detach(int dir_fd, const char *rootfs)
 		uint64_t now = mount_id(rootfs);
 		if (now == 0 || now == (uint64_t)orig)
 			break;
-		if (umount2(rootfs, MNT_DETACH) < 0) {
+		/* the path may have been swapped for a symlink since: never follow it */
+		if (umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
 			log_warn("detach container mounts at '%s': %s", rootfs, strerror(errno));
 			break;
 		}

@@ -19,12 +19,19 @@ int store_root_error(struct brig_error *err, const char *root);
 
 /* ---- the container's cgroup (cgroup.c) ---- */
 
-/* create: the cgroup from linux.resources, before the process exists.
- * ROOTLESS is the global --rootless (-1 auto, 0 false, 1 true): whether a
- * container without limits may run without a cgroup when brig may not make
- * one. */
-int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootless,
-		 struct ctr_cgroup *cg, struct brig_error *err);
+/* create, in two steps around saving the state record. First where the
+ * cgroup goes and what is written into it (nothing is made yet); a pure v1
+ * host without limits asked for leaves cg unplanned. */
+int cgroup_prepare(const struct spec *s, const char *id, bool systemd, struct ctr_cgroup *cg,
+		   struct brig_error *err);
+/* The record of the cgroup cgroup_make is about to make: in each hierarchy
+ * the levels missing now count as made, so that a delete after brig was
+ * killed in between removes what was made. NULL: no cgroup planned. */
+char *cgroup_pending_record(const struct ctr_cgroup *cg);
+/* Then the cgroup, limited, its device filter attached. ROOTLESS is the
+ * global --rootless (-1 auto, 0 false, 1 true): whether a container without
+ * limits may run without a cgroup when brig may not make one. */
+int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err);
 /* Kills what is left in a cgroup brig created and removes it. */
 int cgroup_remove(struct ctr_cgroup *cg, struct brig_error *err);
 /* The unified cgroup's dir fd for clone3(CLONE_INTO_CGROUP), -1 for none. */

@@ -77,45 +77,117 @@ static int release_init(struct container *c, struct brig_error *err)
 	return 0;
 }
 
-int lifecycle_start(struct container *c, struct brig_error *err)
+/* start and delete are step tables like create's: each step is named in
+ * the log and in fault injection; those whose errors lack context get the
+ * name prepended. */
+struct verb_step {
+	const char *name;
+	int (*run)(void *v, struct brig_error *err);
+	bool wrap;
+};
+
+static int run_steps(const char *verb, const struct verb_step *steps, size_t n, void *v,
+		     const char *id, struct brig_error *err)
 {
-	switch (container_status(&c->state)) {
+	for (size_t i = 0; i < n; i++) {
+		if (fault_point(verb, i, steps[i].name, err) < 0)
+			return err_wrap(err, "%s", steps[i].name);
+		if (steps[i].run(v, err) < 0) {
+			log_debug("%s %s: step \"%s\" failed", verb, id, steps[i].name);
+			return steps[i].wrap ? err_wrap(err, "%s", steps[i].name) : -1;
+		}
+	}
+	return 0;
+}
+
+struct starting {
+	struct container *c;
+	struct spec *s;
+	int pidfd;
+};
+
+static int start_check(void *v, struct brig_error *err)
+{
+	struct starting *st = v;
+	switch (container_status(&st->c->state)) {
 	case SPEC_STATUS_CREATED:
 		break;
 	case SPEC_STATUS_STOPPED:
 		return err_set(err, EINVAL, "cannot start a container that has stopped");
+	case SPEC_STATUS_CREATING:
+		return err_set(err, EINVAL,
+			       "cannot start a container whose creation did not finish "
+			       "(delete it)");
 	default:
 		return err_set(err, EINVAL, "cannot start an already running container");
 	}
-	_cleanup_spec_ struct spec *s = lifecycle_load_config(c, err);
-	if (!s)
+	st->s = lifecycle_load_config(st->c, err);
+	if (!st->s)
 		return -1;
-	_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
-	if (pidfd < 0)
+	st->pidfd = process_pidfd(st->c->state.pid, st->c->state.init_start_time);
+	if (st->pidfd < 0)
 		return err_set(err, EINVAL, "cannot start a container that has stopped");
-	/* runtime.md step 7: in the container's namespaces, before the program */
+	return 0;
+}
+
+/* runtime.md step 7: in the container's namespaces, before the program */
+static int start_hooks(void *v, struct brig_error *err)
+{
+	struct starting *st = v;
+	struct container *c = st->c;
 	_cleanup_free_ char *created = lifecycle_state_json(c, SPEC_STATUS_CREATED);
-	if (hooks_run_in(&s->hooks[SPEC_HOOK_START_CONTAINER], "startContainer", created,
-			 c->state.pid, pidfd, c->state.rootfs, err) < 0) {
-		lifecycle_kill(c, SIGKILL, false, &(struct brig_error){0});
-		return -1;
-	}
-	if (release_init(c, err) < 0)
-		return -1;
-	log_debug("start %s: init %d runs the program", c->id, c->state.pid);
-	unlinkat(c->dir_fd, EXEC_FIFO, 0);
-	unlinkat(c->dir_fd, STATUS_FIFO, 0);
-	c->state.started = true;
-	c->state.status = SPEC_STATUS_RUNNING;
-	if (container_save(c, err) < 0)
-		return -1;
-	_cleanup_free_ char *state = lifecycle_state_json(c, SPEC_STATUS_RUNNING);
-	if (hooks_run(&s->hooks[SPEC_HOOK_POSTSTART], "poststart", state, false, err) < 0) {
-		/* runtime-spec 1.3: generate an error and stop the container */
+	if (hooks_run_in(&st->s->hooks[SPEC_HOOK_START_CONTAINER], "startContainer", created,
+			 c->state.pid, st->pidfd, c->state.rootfs, err) < 0) {
 		lifecycle_kill(c, SIGKILL, false, &(struct brig_error){0});
 		return -1;
 	}
 	return 0;
+}
+
+static int start_release(void *v, struct brig_error *err)
+{
+	struct starting *st = v;
+	if (release_init(st->c, err) < 0)
+		return -1;
+	log_debug("start %s: init %d runs the program", st->c->id, st->c->state.pid);
+	return 0;
+}
+
+static int start_save(void *v, struct brig_error *err)
+{
+	struct container *c = ((struct starting *)v)->c;
+	unlinkat(c->dir_fd, EXEC_FIFO, 0);
+	unlinkat(c->dir_fd, STATUS_FIFO, 0);
+	c->state.started = true;
+	c->state.status = SPEC_STATUS_RUNNING;
+	return container_save(c, err);
+}
+
+static int start_poststart(void *v, struct brig_error *err)
+{
+	struct starting *st = v;
+	_cleanup_free_ char *state = lifecycle_state_json(st->c, SPEC_STATUS_RUNNING);
+	if (hooks_run(&st->s->hooks[SPEC_HOOK_POSTSTART], "poststart", state, false, err) < 0) {
+		/* runtime-spec 1.3: generate an error and stop the container */
+		lifecycle_kill(st->c, SIGKILL, false, &(struct brig_error){0});
+		return -1;
+	}
+	return 0;
+}
+
+static const struct verb_step start_steps[] = {
+    {"check status", start_check, false},	 {"startContainer hooks", start_hooks, false},
+    {"release the init", start_release, false},	 {"save state", start_save, false},
+    {"poststart hooks", start_poststart, false},
+};
+
+int lifecycle_start(struct container *c, struct brig_error *err)
+{
+	struct starting st = {.c = c, .pidfd = -1};
+	int r = run_steps("start", start_steps, ARRAY_SIZE(start_steps), &st, c->id, err);
+	closep(&st.pidfd);
+	spec_free(st.s);
+	return r;
 }
 
 static int wait_exit(int pidfd, int timeout_ms)
@@ -248,49 +320,112 @@ static void thaw(struct container *c)
 		log_warn("container %s: thaw: %s", c->id, e.msg);
 }
 
-int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
+/* delete keeps the state until everything it names is gone: a step that
+ * fails stops the delete with an error, and a second `delete --force` takes
+ * it up where it stopped (each step finds what is left of its part). */
+struct deleting {
+	struct container *c;
+	bool force;
+	enum spec_status status;
+};
+
+static int delete_check(void *v, struct brig_error *err)
 {
-	enum spec_status st = container_status(&c->state);
-	if ((st == SPEC_STATUS_RUNNING || st == SPEC_STATUS_PAUSED) && !force)
+	struct deleting *d = v;
+	d->status = container_status(&d->c->state);
+	if ((d->status == SPEC_STATUS_RUNNING || d->status == SPEC_STATUS_PAUSED) && !d->force)
 		return err_set(err, EBUSY, "cannot delete container %s that is not stopped: %s",
-			       c->id, spec_status_name(st));
-	/* Before the kill: netDevices go back whole while the netns is alive. */
-	struct brig_error ne = {0};
-	if (network_teardown(c->dir_fd, &ne) < 0)
-		log_warn("container %s: %s", c->id, ne.msg);
-	if (st != SPEC_STATUS_STOPPED) {
-		/* created (runc's behaviour, which containerd relies on) or --force:
-		 * kill the init; with a pid namespace that kills everything in it.
-		 * A paused container is thawed first: SIGKILL waits for a v1 thaw. */
-		if (st == SPEC_STATUS_PAUSED)
-			thaw(c);
-		_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
-		log_debug("delete %s: killing init %d (%s)", c->id, c->state.pid,
-			  spec_status_name(st));
-		if (pidfd >= 0) {
-			syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
-			if (wait_exit(pidfd, 10000) < 0)
-				log_warn("container %s: init %d did not exit after SIGKILL", c->id,
-					 c->state.pid);
-		}
-		c->state.status = SPEC_STATUS_STOPPED;
-		c->state.pid = 0;
+			       d->c->id, spec_status_name(d->status));
+	return 0;
+}
+
+/* Before the kill: netDevices go back whole while the netns is alive. */
+static int delete_network(void *v, struct brig_error *err)
+{
+	return network_teardown(((struct deleting *)v)->c->dir_fd, err);
+}
+
+/* created (runc's behaviour, which containerd relies on), --force, or a
+ * create that died ("creating"): kill the init; with a pid namespace that
+ * kills everything in it. A paused container is thawed first: SIGKILL waits
+ * for a v1 thaw. */
+static int delete_kill(void *v, struct brig_error *err)
+{
+	struct deleting *d = v;
+	struct container *c = d->c;
+	if (d->status == SPEC_STATUS_STOPPED)
+		return 0;
+	if (d->status == SPEC_STATUS_PAUSED)
+		thaw(c);
+	_cleanup_close_ int pidfd = process_pidfd(c->state.pid, c->state.init_start_time);
+	log_debug("delete %s: killing init %d (%s)", c->id, c->state.pid,
+		  spec_status_name(d->status));
+	if (pidfd >= 0) {
+		if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+			return err_sys(err, "kill init %d", c->state.pid);
+		if (wait_exit(pidfd, 10000) < 0)
+			return err_set(err, ETIMEDOUT, "init %d did not exit after SIGKILL",
+				       c->state.pid);
 	}
+	c->state.status = SPEC_STATUS_STOPPED;
+	c->state.pid = 0;
+	return 0;
+}
+
+static int delete_mounts(void *v, struct brig_error *err)
+{
+	(void)err;
+	struct container *c = ((struct deleting *)v)->c;
 	host_mounts_detach(c->dir_fd, c->state.rootfs);
-	/* Kills what the init left behind (no pid namespace: they outlive it). */
+	return 0;
+}
+
+/* Kills what the init left behind (no pid namespace: they outlive it). */
+static int delete_cgroup(void *v, struct brig_error *err)
+{
+	struct container *c = ((struct deleting *)v)->c;
 	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
-	struct brig_error ce = {0};
-	if (cgroup_load(&c->state, &cg, &ce) < 0 && !cg.active)
-		log_warn("container %s: %s", c->id, ce.msg);
-	if (cgroup_remove(&cg, &ce) < 0)
-		log_warn("container %s: %s", c->id, ce.msg);
+	/* a directory already gone is no error: remove skips it */
+	if (cgroup_load(&c->state, &cg, err) < 0 && !cg.active)
+		return -1;
+	return cgroup_remove(&cg, err);
+}
+
+static int delete_poststop(void *v, struct brig_error *err)
+{
+	(void)err;
+	struct container *c = ((struct deleting *)v)->c;
 	struct brig_error e = {0};
 	_cleanup_spec_ struct spec *s = lifecycle_load_config(c, &e);
-	if (!s)
+	if (!s) {
 		log_warn("container %s: poststop hooks not run: %s", c->id, e.msg);
-	if (s && s->hooks[SPEC_HOOK_POSTSTOP].n) {
-		_cleanup_free_ char *state = lifecycle_state_json(c, SPEC_STATUS_STOPPED);
-		hooks_run(&s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, err);
+		return 0;
 	}
-	return container_destroy(c, err);
+	if (s->hooks[SPEC_HOOK_POSTSTOP].n) {
+		/* runtime.md: a failing poststop hook is a warning */
+		_cleanup_free_ char *state = lifecycle_state_json(c, SPEC_STATUS_STOPPED);
+		hooks_run(&s->hooks[SPEC_HOOK_POSTSTOP], "poststop", state, true, &e);
+	}
+	return 0;
+}
+
+static int delete_state(void *v, struct brig_error *err)
+{
+	return container_destroy(((struct deleting *)v)->c, err);
+}
+
+static const struct verb_step delete_steps[] = {
+    {"check status", delete_check, false},
+    {"network teardown", delete_network, false}, /* before the netns dies */
+    {"kill the init", delete_kill, true},
+    {"detach host mounts", delete_mounts, false},
+    {"remove cgroup", delete_cgroup, false},
+    {"poststop hooks", delete_poststop, false},
+    {"remove state", delete_state, false},
+};
+
+int lifecycle_delete(struct container *c, bool force, struct brig_error *err)
+{
+	struct deleting d = {.c = c, .force = force};
+	return run_steps("delete", delete_steps, ARRAY_SIZE(delete_steps), &d, c->id, err);
 }

@@ -56,7 +56,8 @@ int plan_child(const struct spec *s, const struct create_opts *o, const char *id
 	p->in_userns = p->new_userns || l->namespaces[SPEC_NS_USER].path || process_in_userns();
 	if (l->time_offsets.monotonic.set || l->time_offsets.boottime.set)
 		p->slow_path = true;
-	if (plan_mounts(s, p, err) < 0 || plan_seccomp(s, cache_dir, p, err) < 0)
+	if (plan_rootfs(p->rootfs, p, err) < 0 || plan_mounts(s, p, err) < 0 ||
+	    plan_seccomp(s, cache_dir, p, err) < 0)
 		return -1;
 	return 0;
 }

@@ -64,8 +64,8 @@ static int write_time_offsets(const struct spec_time_offsets *t, struct brig_err
 	/* One write per line: the kernel takes one offset per write. */
 	for (char *line = buf; *line;) {
 		char *nl = strchr(line, '\n');
-		if (write_file_at(AT_FDCWD, "/proc/self/timens_offsets", line,
-				  (size_t)(nl - line + 1), 0, err) < 0)
+		if (procfs_pid_write(getpid(), "timens_offsets", line, (size_t)(nl - line + 1),
+				     err) < 0)
 			return err_wrap(err, "write time offsets");
 		line = nl + 1;
 	}

@@ -113,30 +113,39 @@ static int create_container_hooks(struct child_ctx *c, struct brig_error *err)
 	return l->n ? hooks_run(l, "createContainer", c->hook_state, false, err) : 0;
 }
 
-/* sysctl(8)'s key syntax: when the first separator is '.', dots separate and
- * a '/' stands for a literal dot ("net.ipv4.conf.eth0/1.forwarding"). */
-char *init_sysctl_path(const char *key)
+/* After pivot_root: the procfs brig's own writes go through (sysctl, exec
+ * labels), and the container's /proc the masks and read-only paths go on. */
+static int open_procfs(struct child_ctx *c, struct brig_error *err)
 {
-	char *path = xasprintf("/proc/sys/%s", key);
-	char *k = path + strlen("/proc/sys/");
-	if (k[strcspn(k, "./")] != '.')
-		return path;
-	for (char *p = k; *p; p++)
-		*p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
-	return path;
+	const struct spec *s = c->plan->spec;
+	const struct spec_process *p = c->plan->proc;
+	/* Where the config mounts proc at /proc, that is what must be there now
+	 * (not a symlink or a directory swapped in since): the masks go on it.
+	 * Without one there is nothing of procfs at /proc to mask. */
+	bool want = false;
+	for (size_t i = 0; i < c->plan->n_mounts; i++) {
+		const struct mount_plan *m = &c->plan->mounts[i];
+		if (m->kind == MOUNT_FS && !strcmp(m->fstype, "proc") && !strcmp(m->dest, "/proc"))
+			want = true;
+	}
+	if (want && (c->ctr_proc_fd = procfs_root_at(c->root_fd, "proc", err)) < 0)
+		return err_wrap(err, "the container's /proc");
+	if (!s->linux.n_sysctl && !p->apparmor_profile && !p->selinux_label)
+		return 0;
+	c->proc_fd = procfs_root(err);
+	return c->proc_fd < 0 ? -1 : 0;
 }
 
 static int apply_sysctl(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_linux *l = &c->plan->spec->linux;
 	for (size_t i = 0; i < l->n_sysctl; i++) {
-		_cleanup_free_ char *path = init_sysctl_path(l->sysctl[i].key);
-		_cleanup_close_ int fd = open_in_root(c->root_fd, path, O_WRONLY | O_TRUNC, err);
 		const char *v = l->sysctl[i].value;
-		if (fd < 0)
-			return err_wrap(err, "sysctl %s", l->sysctl[i].key);
-		if (write_all(fd, v, strlen(v)) < 0)
-			return err_sys(err, "sysctl %s=%s", l->sysctl[i].key, v);
+		_cleanup_free_ char *rel = procfs_sysctl_rel(l->sysctl[i].key);
+		if (!rel)
+			return err_set(err, EINVAL, "sysctl %s: not a valid key", l->sysctl[i].key);
+		if (procfs_write(c->proc_fd, rel, v, strlen(v), err) < 0)
+			return err_wrap(err, "sysctl %s=%s", l->sysctl[i].key, v);
 	}
 	return 0;
 }
@@ -242,7 +251,7 @@ static int load_seccomp_late(struct child_ctx *c, struct brig_error *err)
 
 static int set_exec_labels(struct child_ctx *c, struct brig_error *err)
 {
-	return lsm_set_exec_labels(c->plan->proc, err);
+	return lsm_set_exec_labels(c->plan->proc, c->proc_fd, err);
 }
 
 static int no_new_privs(struct child_ctx *c, struct brig_error *err)
@@ -274,6 +283,7 @@ static const struct step create_steps[] = {
     {"become root in the user namespace", become_ns_root},
     {"set hostname", set_hostname},
     {"bring up loopback", loopback_up},
+    {"open /dev/null", mounts_open_null}, /* the host's, for the masks */
     {"prepare rootfs", mounts_prepare_root},
     {"mount", mounts_apply},
     {"create devices", dev_setup}, /* after mounts: /dev is usually a tmpfs */
@@ -281,6 +291,7 @@ static const struct step create_steps[] = {
     {"run createContainer hooks", create_container_hooks},
     {"pivot root", mounts_pivot},
     {"set root propagation", mounts_finish_root},
+    {"open procfs", open_procfs},
     {"set up console", console_setup}, /* needs the container's devpts */
     {"apply sysctl", apply_sysctl},    /* before /proc/sys turns read-only */
     {"mask paths", mounts_mask_paths}, /* after mounts: cover the final tree */
@@ -308,12 +319,16 @@ static const struct step create_steps[] = {
     {"exec brig-init", process_exec},
 };
 
+/* Every signal at its default, but SIGPIPE: this process writes the state to
+ * createContainer hooks, which may close their stdin unread. process_exec
+ * restores it just before the exec. */
 static void reset_signals(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
@@ -358,14 +373,21 @@ static void close_inherited(struct child_plan *p)
 
 void child_main(struct child_plan *p)
 {
-	struct child_ctx c = {
-	    .plan = p, .root_fd = -1, .report_fd = -1, .exec_conn = -1, .exec_wait = -1};
+	struct child_ctx c = {.plan = p,
+			      .root_fd = -1,
+			      .report_fd = -1,
+			      .proc_fd = -1,
+			      .ctr_proc_fd = -1,
+			      .null_fd = -1,
+			      .exec_conn = -1,
+			      .exec_wait = -1};
 	struct brig_error err = {0};
 
 	close_inherited(p);
 	reset_signals();
 	for (size_t i = 0; i < ARRAY_SIZE(create_steps); i++) {
-		if (create_steps[i].run(&c, &err) < 0) {
+		if (fault_point("child", i, create_steps[i].name, &err) < 0 ||
+		    create_steps[i].run(&c, &err) < 0) {
 			err_wrap(&err, "%s", create_steps[i].name);
 			/* after "report ready" nobody reads the sync socket */
 			if (p->sync_fd >= 0)
@@ -382,12 +404,22 @@ void child_main(struct child_plan *p)
 static int join_container(struct child_ctx *c, struct brig_error *err)
 {
 	int flags = c->plan->join_flags;
+	/* This process stays in brig's pid namespace: its exec labels are
+	 * written through a procfs of that one, opened while still brig's. */
+	const struct spec_process *p = c->plan->proc;
+	if ((p->apparmor_profile || p->selinux_label) && (c->proc_fd = procfs_root(err)) < 0)
+		return -1;
 	if (flags && setns(c->plan->join_pidfd, flags) < 0)
 		return err_sys(err, "join the container's namespaces");
 	closep(&c->plan->join_pidfd);
-	/* A container without a mount namespace lives in a chroot of ours. */
-	if (c->plan->host_mounts && chroot(c->plan->rootfs) < 0)
-		return err_sys(err, "chroot '%s'", c->plan->rootfs);
+	/* A container without a mount namespace lives in a chroot of ours: its
+	 * rootfs opened without following a symlink swapped in since create. */
+	if (c->plan->host_mounts) {
+		_cleanup_close_ int root =
+		    open_nofollow_path(c->plan->rootfs, O_PATH | O_DIRECTORY, err);
+		if (root < 0 || fchdir(root) < 0 || chroot(".") < 0)
+			return root < 0 ? -1 : err_sys(err, "chroot '%s'", c->plan->rootfs);
+	}
 	if (chdir("/") < 0)
 		return err_sys(err, "chdir /");
 	c->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -426,14 +458,21 @@ static const struct step exec_steps[] = {
 
 void exec_child_main(struct child_plan *p)
 {
-	struct child_ctx c = {
-	    .plan = p, .root_fd = -1, .report_fd = -1, .exec_conn = -1, .exec_wait = -1};
+	struct child_ctx c = {.plan = p,
+			      .root_fd = -1,
+			      .report_fd = -1,
+			      .proc_fd = -1,
+			      .ctr_proc_fd = -1,
+			      .null_fd = -1,
+			      .exec_conn = -1,
+			      .exec_wait = -1};
 	struct brig_error err = {0};
 
 	close_inherited(p);
 	reset_signals();
 	for (size_t i = 0; i < ARRAY_SIZE(exec_steps); i++) {
-		if (exec_steps[i].run(&c, &err) < 0) {
+		if (fault_point("exec-child", i, exec_steps[i].name, &err) < 0 ||
+		    exec_steps[i].run(&c, &err) < 0) {
 			err_wrap(&err, "%s", exec_steps[i].name);
 			sync_fail(p->sync_fd, &err);
 		}

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -187,6 +188,9 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	set_listen_pid(c->plan->env);
 	char *empty[] = {NULL};
 	char *const *env = c->plan->env ? c->plan->env : empty;
+	/* ignored while this process wrote to hooks; an ignored signal would
+	 * stay ignored across exec */
+	signal(SIGPIPE, SIG_DFL);
 
 	syscall(SYS_execveat, c->plan->brig_init_fd, "", argv, env, AT_EMPTY_PATH);
 	/* No executable memfd (vm.memfd_noexec=2, an LSM): exec directly, still

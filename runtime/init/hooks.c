@@ -40,8 +40,14 @@ static void enter(const struct hook_where *w)
 {
 	if (setns(w->pidfd, w->flags) < 0)
 		_exit(126);
-	if (!(w->flags & CLONE_NEWNS) && (chroot(w->root) < 0 || chdir("/") < 0))
-		_exit(126);
+	if (!(w->flags & CLONE_NEWNS)) {
+		/* no mount namespace: the rootfs, never through a symlink */
+		struct brig_error ignored;
+		int root = open_nofollow_path(w->root, O_PATH | O_DIRECTORY, &ignored);
+		if (root < 0 || fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+			_exit(126);
+		close(root);
+	}
 	if (!(w->flags & CLONE_NEWPID))
 		return;
 	pid_t pid = fork();
@@ -55,13 +61,19 @@ static void enter(const struct hook_where *w)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-static void hook_child(const struct spec_hook *h, int in, int out, const struct hook_where *w)
+static void hook_child(const struct spec_hook *h, int in, int out, const struct hook_where *w,
+		       pid_t parent)
 {
 	char *empty[] = {NULL};
 	char *argv0[] = {h->path, NULL};
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL); /* brig ignores it; an ignored signal stays so across exec */
+	/* A hook must not outlive a brig killed while it waits for it (create's
+	 * hooks run before the container exists: nothing else would end them). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
 	/* Nothing but stdio goes on: the pipes' other ends, held here, would
@@ -90,9 +102,10 @@ static int spawn(const struct spec_hook *h, struct hook_io *io, const struct hoo
 		close(inp[1]);
 		return err_sys(err, "pipe");
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		hook_child(h, inp[0], outp[1], w);
+		hook_child(h, inp[0], outp[1], w, parent);
 	close(inp[0]);
 	close(outp[1]);
 	io->in = inp[1];

@@ -110,9 +110,7 @@ int write_id_map(pid_t pid, const char *file, const struct spec_idmap *m, size_t
 	for (size_t i = 0; i < n; i++)
 		len += (size_t)sprintf(buf + len, "%u %u %u\n", m[i].container_id, m[i].host_id,
 				       m[i].size);
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
-	if (write_file_at(AT_FDCWD, path, buf, len, 0, err) < 0)
+	if (procfs_pid_write(pid, file, buf, len, err) < 0)
 		return err_wrap(err, "write %s", file);
 	return 0;
 }
@@ -186,6 +184,7 @@ static int run_map_helper(const char *tool, pid_t pid, const struct spec_idmap *
 		return -1;
 	}
 	if (child == 0) {
+		signal(SIGPIPE, SIG_DFL); /* brig ignores it */
 		/* its stderr becomes part of brig's one error line */
 		if (dup2(out[1], STDERR_FILENO) >= 0)
 			execvp(tool, argv);
@@ -225,10 +224,8 @@ int write_id_maps(pid_t pid, const struct spec_linux *l, struct brig_error *err)
 		return run_map_helper("newgidmap", pid, l->gid_mappings, l->n_gid_mappings, err);
 	if (!root) {
 		/* Unprivileged: gid_map needs setgroups denied first. */
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
-		if (write_file_at(AT_FDCWD, path, "deny", 4, 0, err) < 0)
-			return -1;
+		if (procfs_pid_write(pid, "setgroups", "deny", 4, err) < 0)
+			return err_wrap(err, "write setgroups");
 	}
 	return write_id_map(pid, "gid_map", l->gid_mappings, l->n_gid_mappings, err);
 }

@@ -84,6 +84,8 @@ struct child_plan {
 	bool setup_dev;		     /* /dev not bind-mounted from the host: create devices */
 	bool host_mounts;	     /* no mount namespace: mounts go to the runtime's, under a
 				      * private bind of the rootfs that delete detaches */
+	dev_t rootfs_dev;	     /* the rootfs the parent checked (plan_rootfs): the child */
+	ino_t rootfs_ino;	     /* opens the same directory or fails */
 	int clone_flags;	     /* the CLONE_NEW* flags of the namespaces to create */
 	int cgroup_fd;		     /* the unified cgroup for CLONE_INTO_CGROUP, -1: none */
 	bool cgroup_sync;	     /* the child asks to be put in its (v1) cgroups */
@@ -116,6 +118,10 @@ void child_plan_close_fds(struct child_plan *p);
 void child_plan_free(struct child_plan *p);
 
 int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err);
+/* root.path: "invalid rootfs" when it is a symlink, has one in its path, or
+ * is the host's root (runc's rule); records which directory it is. */
+int plan_rootfs(const char *rootfs, struct child_plan *p, struct brig_error *err);
+
 /* The capability sets to apply: those outside brig's own bounding set cannot
  * be granted; runtime-spec: warn, and do not fail for them. */
 void caps_plan(const struct spec_capabilities *want, struct spec_capabilities *ret);
@@ -153,12 +159,16 @@ void exec_child_main(struct child_plan *p) __attribute__((noreturn));
 
 struct child_ctx {
 	struct child_plan *plan;
-	int root_fd;	  /* the rootfs before pivot, "/" after */
-	int report_fd;	  /* closes when the program execs; exec errors go there */
-	int exec_conn;	  /* brig-init's dup of report_fd, inheritable; -1 until prepared */
-	int exec_wait;	  /* brig-init's dup of the exec fifo, inheritable; -1: none */
-	char *exec_path;  /* the resolved program */
-	char *hook_state; /* state JSON for createContainer hooks */
+	int root_fd;	    /* the rootfs before pivot, "/" after */
+	int proc_fd;	    /* a procfs of the process's pid namespace for its writes, or -1 */
+	int ctr_proc_fd;    /* the container's /proc (checked procfs root) after pivot, or -1 */
+	int null_fd;	    /* the host's /dev/null as a detached (then attached) mount, or -1 */
+	bool null_attached; /* null_fd is attached now: masks take clones of it */
+	int report_fd;	    /* closes when the program execs; exec errors go there */
+	int exec_conn;	    /* brig-init's dup of report_fd, inheritable; -1 until prepared */
+	int exec_wait;	    /* brig-init's dup of the exec fifo, inheritable; -1: none */
+	char *exec_path;    /* the resolved program */
+	char *hook_state;   /* state JSON for createContainer hooks */
 };
 
 int mounts_prepare_root(struct child_ctx *c, struct brig_error *err);
@@ -167,6 +177,9 @@ int mounts_cgroup(struct child_ctx *c, const struct mount_plan *p, int target,
 		  struct brig_error *err);
 int mounts_pivot(struct child_ctx *c, struct brig_error *err);
 int mounts_finish_root(struct child_ctx *c, struct brig_error *err);
+/* Before pivot: the host's /dev/null, checked to be the null device on a
+ * devtmpfs (or tmpfs), as a detached mount the masks bind. */
+int mounts_open_null(struct child_ctx *c, struct brig_error *err);
 int mounts_mask_paths(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_paths(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_late(struct child_ctx *c, struct brig_error *err);
@@ -193,6 +206,13 @@ bool process_forks_into_pidns(const struct child_ctx *c);
 /* Opens path inside root_fd without leaving it (openat2 RESOLVE_IN_ROOT, no
  * magic links). */
 int open_in_root(int root_fd, const char *path, int flags, struct brig_error *err);
+/* open_in_root with more RESOLVE_* flags (RESOLVE_NO_SYMLINKS). */
+int open_in_root_resolve(int root_fd, const char *path, int flags, uint64_t resolve,
+			 struct brig_error *err);
+/* An absolute path of the caller's root, with no symlink anywhere in it. */
+int open_nofollow_path(const char *path, int flags, struct brig_error *err);
+/* Whether two fds are the same inode. */
+bool same_inode(int a, int b);
 /* Like open_in_root, creating missing directories (and the last component as
  * a directory or an empty file) on the way. */
 int mkpath_in_root(int root_fd, const char *path, bool last_is_dir, struct brig_error *err);
@@ -201,6 +221,40 @@ int mount_setattr_fd(int fd, uint64_t set, uint64_t clr, bool recursive, struct 
 /* "/proc/self/fd/N" for a mount(2) target or source that must not be re-resolved. */
 #define FD_PATH_MAX 32
 const char *fd_path(int fd, char buf[FD_PATH_MAX]);
+
+/* ---- writes into /proc (procfs.c) ---- */
+
+struct statfs;
+/* Pure: whether rel is relative, without empty, "." or ".." components. */
+bool procfs_rel_ok(const char *rel);
+/* Pure: "/proc/X" as a path relative to a procfs root, with self and
+ * thread-self spelled out for pid and tid; NULL if not a plain /proc path. */
+char *procfs_rel(const char *path, pid_t pid, pid_t tid);
+/* Pure: a sysctl key ("net.ipv4.ip_forward", "kernel/shmmax") as a path
+ * relative to a procfs root ("sys/net/ipv4/ip_forward"); NULL if invalid. */
+char *procfs_sysctl_rel(const char *key);
+/* Pure: EXDEV naming `what` unless st is of the filesystem `magic`. */
+int procfs_check_fs(const struct statfs *st, unsigned long magic, const char *what,
+		    struct brig_error *err);
+/* A procfs brig mounted itself for the caller's pid namespace (fsopen), or
+ * when that is refused the /proc it sees, checked to be a procfs root. */
+int procfs_root(struct brig_error *err);
+/* dir_fd/path (no symlinks, beneath dir_fd), checked to be a procfs root. */
+int procfs_root_at(int dir_fd, const char *path, struct brig_error *err);
+/* The process's procfs_root, opened once (not to be closed). */
+int procfs_shared_root(struct brig_error *err);
+/* rel beneath root with openat2(RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH, and
+ * RESOLVE_NO_XDEV when no_xdev), then checked to be on the filesystem magic
+ * (0: any). */
+int pseudofs_open(int root, const char *rel, int flags, unsigned long magic, bool no_xdev,
+		  struct brig_error *err);
+/* pseudofs_open on procfs, not crossing any mount. */
+int procfs_open(int root, const char *rel, int flags, struct brig_error *err);
+/* Writes data in one write(2) to rel beneath the procfs root. */
+int procfs_write(int root, const char *rel, const char *data, size_t len, struct brig_error *err);
+/* /proc/PID/FILE through procfs_shared_root. */
+int procfs_pid_write(pid_t pid, const char *file, const char *data, size_t len,
+		     struct brig_error *err);
 
 /* ---- hooks (hooks.c) ---- */
 
@@ -215,8 +269,25 @@ int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char
 /* The CLONE_NEW* namespaces of pid that differ from brig's own. */
 int ns_differing(pid_t pid, struct brig_error *err);
 
+/* ---- fault injection (fault.c; test builds only, -DBRIG_FAULT_INJECTION=ON) ---- */
+
+/* Called before step `step` (0-based) of the step table `verb`: fails it, or
+ * stops the process there, when $BRIG_FAULT asks (see fault.c). Without the
+ * option it is nothing. */
+#ifdef BRIG_FAULT_INJECTION
+int fault_point(const char *verb, size_t step, const char *name, struct brig_error *err);
+#else
+static inline int fault_point(const char *verb, size_t step, const char *name,
+			      struct brig_error *err)
+{
+	(void)verb, (void)step, (void)name, (void)err;
+	return 0;
+}
+#endif
+
 /* ---- AppArmor and SELinux (lsm.c): exec labels apply at the next execve ---- */
 
 bool lsm_apparmor_enabled(void);
 bool lsm_selinux_enabled(void);
-int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err);
+/* proc_fd: a procfs root of the caller's pid namespace (procfs_root). */
+int lsm_set_exec_labels(const struct spec_process *p, int proc_fd, struct brig_error *err);

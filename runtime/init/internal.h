@@ -7,10 +7,6 @@
 
 #include <sched.h>
 
-/* sysctl(8)'s key syntax to a path below /proc/sys: when the first separator
- * is '.', dots separate and a '/' stands for a literal dot
- * ("net.ipv4.conf.eth0/1.forwarding"). */
-char *init_sysctl_path(const char *key);
 /* "0-3,7" -> a cpu set; a malformed list is an error naming it. */
 int init_parse_cpus(const char *list, cpu_set_t *set, struct brig_error *err);
 /* The MS_* flags a bind mount takes as mount attributes after the bind:

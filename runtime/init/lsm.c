@@ -32,16 +32,17 @@ bool lsm_selinux_enabled(void)
 	       access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-static int write_attr(const char *path, const char *value, size_t len)
+/* /proc/thread-self/attr/... through the procfs brig opened (procfs.c) */
+static int write_attr(int proc_fd, const char *path, const char *value, size_t len,
+		      struct brig_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	/* one write: the kernel parses the buffer as one command */
-	return write(fd, value, len) == (ssize_t)len ? 0 : -1;
+	_cleanup_free_ char *rel = procfs_rel(path, getpid(), gettid());
+	if (!rel)
+		return err_set(err, EINVAL, "bad attribute path '%s'", path);
+	return procfs_write(proc_fd, rel, value, len, err);
 }
 
-static int set_apparmor(const char *profile, struct brig_error *err)
+static int set_apparmor(const char *profile, int proc_fd, struct brig_error *err)
 {
 	if (!lsm_apparmor_enabled())
 		return err_set(err, EINVAL,
@@ -50,16 +51,17 @@ static int set_apparmor(const char *profile, struct brig_error *err)
 	_cleanup_free_ char *cmd = xasprintf("exec %s", profile);
 	/* Linux 5.1 gave each LSM its own attr directory; attr/exec is the
 	 * older shared one */
-	if (write_attr("/proc/thread-self/attr/apparmor/exec", cmd, strlen(cmd)) == 0)
+	if (write_attr(proc_fd, "/proc/thread-self/attr/apparmor/exec", cmd, strlen(cmd), err) == 0)
 		return 0;
-	if (errno == ENOENT && write_attr("/proc/thread-self/attr/exec", cmd, strlen(cmd)) == 0)
+	if (err->errnum == ENOENT &&
+	    write_attr(proc_fd, "/proc/thread-self/attr/exec", cmd, strlen(cmd), err) == 0)
 		return 0;
-	return err_sys(err, "set AppArmor profile '%s'", profile);
+	return err_wrap(err, "set AppArmor profile '%s'", profile);
 }
 
-int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err)
+int lsm_set_exec_labels(const struct spec_process *p, int proc_fd, struct brig_error *err)
 {
-	if (p->apparmor_profile && set_apparmor(p->apparmor_profile, err) < 0)
+	if (p->apparmor_profile && set_apparmor(p->apparmor_profile, proc_fd, err) < 0)
 		return -1;
 	if (!p->selinux_label)
 		return 0;
@@ -68,7 +70,7 @@ int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err)
 		return 0;
 	}
 	const char *l = p->selinux_label;
-	if (write_attr("/proc/thread-self/attr/exec", l, strlen(l)) < 0)
-		return err_sys(err, "set SELinux exec label '%s'", l);
+	if (write_attr(proc_fd, "/proc/thread-self/attr/exec", l, strlen(l), err) < 0)
+		return err_wrap(err, "set SELinux exec label '%s'", l);
 	return 0;
 }

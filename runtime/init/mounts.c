@@ -8,11 +8,13 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/mount.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 
 #define PROC_ROOT_INO 1
 
@@ -115,6 +117,28 @@ int plan_mounts(const struct spec *s, struct child_plan *p, struct brig_error *e
 			p->setup_dev = false;
 	}
 	return plan_idmapped_mounts(s, p, err);
+}
+
+int plan_rootfs(const char *rootfs, struct child_plan *p, struct brig_error *err)
+{
+	_cleanup_free_ char *real = realpath(rootfs, NULL);
+	struct stat st, host;
+	if (!real)
+		return err_sys(err, "rootfs '%s'", rootfs);
+	/* runc: "invalid rootfs: not an absolute path, or a symlink" */
+	if (strcmp(real, rootfs))
+		return err_set(err, EINVAL,
+			       "invalid rootfs: '%s' is a symlink or has one in its path", rootfs);
+	if (stat(real, &st) < 0)
+		return err_sys(err, "rootfs '%s'", rootfs);
+	if (!S_ISDIR(st.st_mode))
+		return err_set(err, ENOTDIR, "invalid rootfs: '%s' is not a directory", rootfs);
+	if (!strcmp(real, "/") ||
+	    (stat("/", &host) == 0 && host.st_dev == st.st_dev && host.st_ino == st.st_ino))
+		return err_set(err, EINVAL, "invalid rootfs: '%s' is the host's root", rootfs);
+	p->rootfs_dev = st.st_dev;
+	p->rootfs_ino = st.st_ino;
+	return 0;
 }
 
 void plan_free_mounts(struct child_plan *p)
@@ -270,12 +294,47 @@ static int mount_tmpfs_copyup(struct child_ctx *c, const struct mount_plan *p, i
 	return apply_after(c, p, false, err);
 }
 
+/* proc and sysfs go on a real directory reached without any symlink (runc:
+ * "must be mounted on ordinary directory"): a /proc that is a symlink would
+ * mount proc elsewhere, or over the container's root (CVE-2025-52881). */
+static int open_ordinary_dir(struct child_ctx *c, const struct mount_plan *p,
+			     struct brig_error *err)
+{
+	_cleanup_close_ int made = mkpath_in_root(c->root_fd, p->dest, true, err);
+	if (made < 0)
+		return -1;
+	struct brig_error e;
+	int fd = open_in_root_resolve(c->root_fd, p->dest, O_PATH | O_DIRECTORY,
+				      RESOLVE_NO_SYMLINKS, &e);
+	if (fd < 0 && (e.errnum == ELOOP || e.errnum == ENOTDIR))
+		return err_set(err, e.errnum,
+			       "filesystem \"%s\" must be mounted on ordinary directory",
+			       p->fstype);
+	if (fd < 0) {
+		*err = e;
+		return -1;
+	}
+	return fd;
+}
+
+static bool needs_ordinary_dir(const struct mount_plan *p)
+{
+	return p->kind == MOUNT_FS && (!strcmp(p->fstype, "proc") || !strcmp(p->fstype, "sysfs"));
+}
+
 static int mount_one(struct child_ctx *c, const struct mount_plan *p, struct brig_error *err)
 {
 	bool dir = p->kind != MOUNT_BIND || p->source_is_dir;
-	_cleanup_close_ int target = mkpath_in_root(c->root_fd, p->dest, dir, err);
+	_cleanup_close_ int target = needs_ordinary_dir(p)
+					 ? open_ordinary_dir(c, p, err)
+					 : mkpath_in_root(c->root_fd, p->dest, dir, err);
 	if (target < 0)
 		return -1;
+	/* a destination that is, or resolves through a symlink to, the root
+	 * would stack the mount on the container's root */
+	if (same_inode(target, c->root_fd))
+		return err_set(err, EINVAL,
+			       "the destination resolves to the container's root: refused");
 	switch (p->kind) {
 	case MOUNT_BIND:
 		if (p->tree_fd >= 0) {
@@ -311,25 +370,52 @@ int mounts_apply(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
+/* The rootfs bound over itself, as the root of the container's tree. It is
+ * opened without following any symlink and must be the directory the parent
+ * checked (plan_rootfs): a rootfs swapped for a symlink (to "/", say) fails
+ * here instead of mounting the container's tree over the host's. The bind
+ * is a clone of that fd attached on it: nothing is looked up by name again. */
+static int bind_rootfs(struct child_ctx *c, struct brig_error *err)
+{
+	const char *rootfs = c->plan->rootfs;
+	struct stat st;
+	_cleanup_close_ int fd = open_nofollow_path(rootfs, O_PATH | O_DIRECTORY, err);
+	if (fd < 0)
+		return err_wrap(err, "invalid rootfs");
+	if (fstat(fd, &st) < 0)
+		return err_sys(err, "stat rootfs '%s'", rootfs);
+	if (st.st_dev != c->plan->rootfs_dev || st.st_ino != c->plan->rootfs_ino)
+		return err_set(err, EXDEV, "invalid rootfs: '%s' was replaced after it was checked",
+			       rootfs);
+	_cleanup_close_ int tree =
+	    (int)syscall(SYS_open_tree, fd, "",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return err_sys(err, "bind rootfs '%s'", rootfs);
+	if (mount_attach_tree(tree, fd, err) < 0)
+		return err_wrap(err, "bind rootfs '%s'", rootfs);
+	c->root_fd = steal_fd(&tree);
+	return 0;
+}
+
 /* No mount namespace: leave the runtime's mounts alone and keep everything the
  * container mounts on a private bind of its rootfs, which delete detaches. */
 static int prepare_host_root(struct child_ctx *c, struct brig_error *err)
 {
-	const char *rootfs = c->plan->rootfs;
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
-		if (errno == EPERM && c->plan->in_userns)
-			return err_set(err, EPERM,
-				       "bind rootfs '%s': %s (the container's user namespace does "
-				       "not own brig's mount namespace: add {\"type\": \"mount\"} "
-				       "to linux.namespaces)",
-				       rootfs, strerror(EPERM));
-		return err_sys(err, "bind rootfs '%s'", rootfs);
+	if (bind_rootfs(c, err) < 0) {
+		if (err->errnum != EPERM || !c->plan->in_userns)
+			return -1;
+		char old[sizeof(err->msg)];
+		memcpy(old, err->msg, sizeof(old));
+		return err_set(err, EPERM,
+			       "%s (the container's user namespace does not own brig's mount "
+			       "namespace: add {\"type\": \"mount\"} to linux.namespaces)",
+			       old);
 	}
-	if (mount(NULL, rootfs, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+	struct mount_attr attr = {.propagation = MS_PRIVATE};
+	if (syscall(SYS_mount_setattr, c->root_fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+		    sizeof(attr)) < 0)
 		return err_sys(err, "make rootfs private");
-	c->root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (c->root_fd < 0)
-		return err_sys(err, "open rootfs '%s'", rootfs);
 	return 0;
 }
 
@@ -373,15 +459,9 @@ int mounts_prepare_root(struct child_ctx *c, struct brig_error *err)
 			       first & MS_PRIVATE  ? "rprivate"
 			       : first & MS_SHARED ? "shared"
 						   : "rslave");
-	const char *rootfs = c->plan->rootfs;
-	if ((first & MS_SHARED) && make_rootfs_mount_private(rootfs, err) < 0)
+	if ((first & MS_SHARED) && make_rootfs_mount_private(c->plan->rootfs, err) < 0)
 		return -1;
-	if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return err_sys(err, "bind rootfs '%s'", rootfs);
-	c->root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (c->root_fd < 0)
-		return err_sys(err, "open rootfs '%s'", rootfs);
-	return 0;
+	return bind_rootfs(c, err);
 }
 
 int mounts_pivot(struct child_ctx *c, struct brig_error *err)
@@ -392,9 +472,9 @@ int mounts_pivot(struct child_ctx *c, struct brig_error *err)
 		if (fchdir(c->root_fd) < 0 || chroot(".") < 0)
 			return err_sys(err, "chroot into '%s'", rootfs);
 	} else if (c->plan->no_pivot) {
-		if (chdir(rootfs) < 0)
+		if (fchdir(c->root_fd) < 0)
 			return err_sys(err, "chdir '%s'", rootfs);
-		if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return err_sys(err, "move rootfs to /");
 		if (chroot(".") < 0)
 			return err_sys(err, "chroot");
@@ -432,37 +512,144 @@ int mounts_finish_root(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
+int mounts_open_null(struct child_ctx *c, struct brig_error *err)
+{
+	if (!c->plan->spec->linux.masked_paths || !c->plan->spec->linux.masked_paths[0])
+		return 0;
+	/* the host's, in brig's (copied) tree: nothing of the container's */
+	_cleanup_close_ int tree =
+	    (int)syscall(SYS_open_tree, AT_FDCWD, "/dev/null",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_SYMLINK_NOFOLLOW);
+	struct stat st;
+	struct statfs fs;
+	if (tree < 0)
+		return err_sys(err, "open /dev/null");
+	if (fstat(tree, &st) < 0 || fstatfs(tree, &fs) < 0)
+		return err_sys(err, "stat /dev/null");
+	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3) ||
+	    (fs.f_type != TMPFS_MAGIC && fs.f_type != RAMFS_MAGIC))
+		return err_set(err, EXDEV,
+			       "/dev/null is not the null device (1:3) on a devtmpfs or tmpfs");
+	c->null_fd = steal_fd(&tree);
+	return 0;
+}
+
+/* Where a masked or read-only path is: under /proc in the container's own
+ * procfs (checked when opened), under /sys in the root, both without
+ * following any symlink; anywhere else inside the root. */
+static int open_special(struct child_ctx *c, const char *path, struct brig_error *err)
+{
+	_cleanup_free_ char *clean = path_clean(path);
+	if (!strncmp(clean, "/proc/", 6)) {
+		if (c->ctr_proc_fd < 0)
+			return err_set(err, ENOENT, "no procfs at /proc");
+		return pseudofs_open(c->ctr_proc_fd, clean + 6, O_PATH, 0, false, err);
+	}
+	if (!strncmp(clean, "/sys/", 5))
+		return open_in_root_resolve(c->root_fd, clean, O_PATH, RESOLVE_NO_SYMLINKS, err);
+	return open_in_root(c->root_fd, clean, O_PATH, err);
+}
+
+/* A file is masked by a bind of the host's /dev/null (mounts_open_null),
+ * never by the container's (CVE-2025-31133): the detached mount the first
+ * time, clones of it after that. */
+static int mask_file(struct child_ctx *c, int target, struct brig_error *err)
+{
+	if (c->null_fd < 0)
+		return err_set(err, ENOENT, "no /dev/null to mask with");
+	_cleanup_close_ int clone = -1;
+	int src = c->null_fd;
+	if (c->null_attached) {
+		clone = (int)syscall(SYS_open_tree, c->null_fd, "",
+				     OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (clone < 0)
+			return err_sys(err, "clone the /dev/null mount");
+		src = clone;
+	}
+	if (mount_attach_tree(src, target, err) < 0)
+		return -1;
+	c->null_attached = true;
+	return 0;
+}
+
+/* A fresh filesystem of type fstype, attached at target with attrs. */
+static int attach_new_fs(const char *fstype, int target, uint64_t attrs, struct brig_error *err)
+{
+	_cleanup_close_ int fs = (int)syscall(SYS_fsopen, fstype, FSOPEN_CLOEXEC);
+	if (fs < 0 || syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return err_sys(err, "create %s", fstype);
+	_cleanup_close_ int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attrs);
+	if (mnt < 0)
+		return err_sys(err, "mount %s", fstype);
+	return mount_attach_tree(mnt, target, err);
+}
+
+/* After the mount, the path must show it: the null device, or an empty
+ * read-only tmpfs. */
+static int check_masked(struct child_ctx *c, const char *path, bool dir, struct brig_error *err)
+{
+	_cleanup_close_ int fd = open_special(c, path, err);
+	struct stat st;
+	struct statfs fs;
+	if (fd < 0 || fstat(fd, &st) < 0 || fstatfs(fd, &fs) < 0)
+		return fd < 0 ? -1 : err_sys(err, "stat");
+	bool ok = dir ? S_ISDIR(st.st_mode) && fs.f_type == TMPFS_MAGIC && (fs.f_flags & ST_RDONLY)
+		      : S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3);
+	if (!ok)
+		return err_set(err, EXDEV, "the mask is not in place after mounting it");
+	return 0;
+}
+
 int mounts_mask_paths(struct child_ctx *c, struct brig_error *err)
 {
 	char *const *paths = c->plan->spec->linux.masked_paths;
 	for (size_t i = 0; paths && paths[i]; i++) {
-		_cleanup_close_ int fd = open_in_root(c->root_fd, paths[i], O_PATH, err);
+		_cleanup_close_ int fd = open_special(c, paths[i], err);
 		struct stat st;
 		if (fd < 0 && err->errnum == ENOENT)
 			continue;
 		if (fd < 0 || fstat(fd, &st) < 0)
-			return err_wrap(err, "mask '%s'", paths[i]);
+			return fd < 0 ? err_wrap(err, "mask '%s'", paths[i])
+				      : err_sys(err, "mask '%s'", paths[i]);
 		/* A directory gets an empty read-only tmpfs, anything else /dev/null. */
-		int r = S_ISDIR(st.st_mode) ? do_mount("tmpfs", fd, "tmpfs", MS_RDONLY, NULL, err)
-					    : do_mount("/dev/null", fd, NULL, MS_BIND, NULL, err);
-		if (r < 0)
+		bool dir = S_ISDIR(st.st_mode);
+		int r = dir ? attach_new_fs("tmpfs", fd, MOUNT_ATTR_RDONLY, err)
+			    : mask_file(c, fd, err);
+		if (r < 0 || check_masked(c, paths[i], dir, err) < 0)
 			return err_wrap(err, "mask '%s'", paths[i]);
 	}
+	return 0;
+}
+
+/* A read-only bind of the path over itself, made read-only before it is
+ * attached, then checked where the path is. */
+static int make_readonly(struct child_ctx *c, const char *path, int fd, struct brig_error *err)
+{
+	_cleanup_close_ int tree =
+	    (int)syscall(SYS_open_tree, fd, "",
+			 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return err_sys(err, "bind");
+	if (mount_setattr_fd(tree, MOUNT_ATTR_RDONLY, 0, true, err) < 0 ||
+	    mount_attach_tree(tree, fd, err) < 0)
+		return -1;
+	_cleanup_close_ int now = open_special(c, path, err);
+	struct statfs fs;
+	if (now < 0 || fstatfs(now, &fs) < 0)
+		return now < 0 ? -1 : err_sys(err, "statfs");
+	if (!(fs.f_flags & ST_RDONLY))
+		return err_set(err, EXDEV, "not read-only after the remount");
 	return 0;
 }
 
 int mounts_readonly_paths(struct child_ctx *c, struct brig_error *err)
 {
 	char *const *paths = c->plan->spec->linux.readonly_paths;
-	char buf[FD_PATH_MAX];
 	for (size_t i = 0; paths && paths[i]; i++) {
-		_cleanup_close_ int fd = open_in_root(c->root_fd, paths[i], O_PATH, err);
+		_cleanup_close_ int fd = open_special(c, paths[i], err);
 		if (fd < 0 && err->errnum == ENOENT)
 			continue;
-		if (fd < 0 || do_mount(fd_path(fd, buf), fd, NULL, MS_BIND | MS_REC, NULL, err) < 0)
-			return err_wrap(err, "make '%s' read-only", paths[i]);
-		_cleanup_close_ int top = open_in_root(c->root_fd, paths[i], O_PATH, err);
-		if (top < 0 || mount_setattr_fd(top, MOUNT_ATTR_RDONLY, 0, true, err) < 0)
+		if (fd < 0 || make_readonly(c, paths[i], fd, err) < 0)
 			return err_wrap(err, "make '%s' read-only", paths[i]);
 	}
 	return 0;

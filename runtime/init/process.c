@@ -200,13 +200,16 @@ int process_write_oom_score(pid_t pid, const struct spec_process *p, struct brig
 {
 	if (!p->oom_score_adj.set)
 		return 0;
-	char path[64], buf[32];
+	char rel[64], buf[32];
 	if (pid)
-		snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", pid);
+		snprintf(rel, sizeof(rel), "%d/oom_score_adj", pid);
 	else
-		snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
+		snprintf(rel, sizeof(rel), "self/oom_score_adj");
 	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
-	if (write_file_at(AT_FDCWD, path, buf, (size_t)n, O_TRUNC, err) == 0)
+	int root = procfs_shared_root(err);
+	if (root < 0)
+		return -1;
+	if (procfs_write(root, rel, buf, (size_t)n, err) == 0)
 		return 0;
 	/* the kernel's EACCES: below the score the process had before, or the
 	 * file is another user's (an unprivileged brig) */
