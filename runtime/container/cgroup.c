@@ -188,7 +188,7 @@ int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err)
 		}
 		if (first_limit(&cg->plan) && is_rootless(rootless) &&
 		    (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS))
-			return limit_needs_delegation(first_limit(&cg->plan), err);
+			limit_needs_delegation(first_limit(&cg->plan), err);
 		return err_wrap(err, "cgroup");
 	}
 	cg->active = true;
