@@ -3,7 +3,7 @@
 # Debian's archive, build brig.
 
 # The packages brig builds and tests with. Runtime libraries come with the -dev ones.
-BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev"
+BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev libsystemd-dev"
 BRIG_TEST_PKGS="check busybox-static jq python3 iproute2 clang-format qemu-system-x86 xz-utils"
 # The real clients conformance/clients runs brig under (runc comes with docker.io),
 # and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh).

@@ -193,8 +193,6 @@ int verb_update(const struct global_opts *g, int argc, char **argv, struct brig_
 	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
 	_cleanup_close_ int root_fd = open(g->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_container_ struct container *c = NULL;
-	struct cgroups_plan plan = {0};
-	char **warnings = NULL;
 	rc = parse_id_arg("update", argc, argv, optind, &id, err);
 	if (rc == 0 && !(c = root_fd >= 0 ? container_open(root_fd, id, err) : NULL))
 		rc =
@@ -203,19 +201,8 @@ int verb_update(const struct global_opts *g, int argc, char **argv, struct brig_
 		rc = err_set(err, ESRCH, "container not running");
 	if (rc == 0 && (rc = cgroup_load(&c->state, &cg, err)) == 0 && !cg.opened)
 		rc = err_set(err, ENOTSUP, "container \"%s\" has no cgroup of its own", id);
-	/* 0 and absent mean "unchanged" here (Docker sends kernel: 0 every time) */
 	if (rc == 0)
-		rc = cgroups_plan(r, &cg.host, true, &plan, err);
-	if (rc == 0)
-		rc = cgroups_apply(&cg.cg, &plan, &warnings, err);
-	if (rc == 0)
-		rc = cgroups_attach_devices(&cg.cg, &plan, err);
-	for (size_t i = 0; warnings && warnings[i]; i++)
-		log_warn("update: %s", warnings[i]);
-	for (size_t i = 0; plan.warnings && plan.warnings[i]; i++)
-		log_warn("update: %s", plan.warnings[i]);
-	strv_free(warnings);
-	cgroups_plan_clear(&plan);
+		rc = cgroup_update(&cg, r, err);
 	spec_resources_free(r);
 	return rc;
 }

@@ -9,6 +9,9 @@
 #include <fcntl.h>
 #include <string.h>
 
+/* How long systemd may take to start the unit (runc waits 30 s too). */
+#define SYSTEMD_TIMEOUT_MS 30000
+
 static void log_warnings(char **w)
 {
 	for (size_t i = 0; w && w[i]; i++)
@@ -67,10 +70,64 @@ static void claim_default_parent(const struct spec *s, struct ctr_cgroup *cg)
 			cg->cg.v1[i].created = 2;
 }
 
+/* The plan's writes and device program on the cgroup made for them. */
+static int apply_plan(struct ctr_cgroup *cg, const struct cgroups_plan *plan, int rootless,
+		      struct brig_error *err)
+{
+	char **warnings = NULL;
+	int r = cgroups_apply(&cg->cg, plan, &warnings, err);
+	log_warnings(warnings);
+	strv_free(warnings);
+	if (r == 0 && cgroups_attach_devices(&cg->cg, plan, err) < 0) {
+		/* rootless: no BPF; the v1 devices rules, if any, still apply */
+		r = err->errnum == EPERM && is_rootless(rootless) ? 0 : -1;
+		if (r == 0)
+			log_debug("device filter not attached: %s", err->msg);
+	}
+	return r;
+}
+
+/* The systemd driver's unit of the user manager (rootless) lives below that manager's
+ * own cgroup, which only it can tell. */
+static int driver_for(bool systemd, int rootless, struct cgroups_driver *d, char **manager_cg,
+		      struct brig_error *err)
+{
+	*d = (struct cgroups_driver){.systemd = systemd};
+	if (!systemd || !is_rootless(rootless))
+		return 0;
+	d->manager = CGROUPS_MANAGER_USER;
+	if (cgroups_systemd_manager_cgroup(CGROUPS_MANAGER_USER, manager_cg, err) < 0)
+		return -1;
+	d->manager_cgroup = *manager_cg;
+	return 0;
+}
+
+/* The systemd driver: everything that can fail before the unit exists fails here, before
+ * clone (the properties, the annotations); the unit itself waits for the init's pid. */
+static int plan_unit(const struct spec *s, struct ctr_cgroup *cg, struct cgroups_plan *plan,
+		     struct brig_error *err)
+{
+	if (cgroups_systemd_props(&cg->host, &cg->cg, &s->linux.resources, s->annotations,
+				  s->n_annotations, false, plan, &cg->props, err) < 0)
+		return -1;
+	log_warnings(cg->props.warnings);
+	if (log_debug_enabled())
+		for (size_t i = 0; i < cg->props.n; i++) {
+			_cleanup_free_ char *p = cgroups_prop_format(&cg->props.v[i]);
+			log_debug("systemd: %s: %s", cg->cg.unit.name, p);
+		}
+	cg->plan = *plan;
+	*plan = (struct cgroups_plan){0};
+	cg->pending = true;
+	return 0;
+}
+
 int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootless,
 		 struct ctr_cgroup *cg, struct brig_error *err)
 {
 	struct cgroups_plan plan = {0};
+	struct cgroups_driver driver;
+	_cleanup_free_ char *manager_cg = NULL;
 	int r = -1;
 	if (cgroups_host_detect(&cg->host, err) < 0) {
 		/* A pure cgroup v1 host is not a goal: without limits to enforce,
@@ -81,10 +138,15 @@ int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootles
 		}
 		return err_wrap(err, "cgroup");
 	}
-	if (cgroups_path_resolve(&cg->host, s->linux.cgroups_path, id, systemd, &cg->cg, err) < 0 ||
+	if (driver_for(systemd, rootless, &driver, &manager_cg, err) < 0 ||
+	    cgroups_path_resolve(&cg->host, s->linux.cgroups_path, id, &driver, &cg->cg, err) < 0 ||
 	    cgroups_plan(&s->linux.resources, &cg->host, false, &plan, err) < 0)
 		goto out;
 	log_warnings(plan.warnings);
+	if (systemd) {
+		r = plan_unit(s, cg, &plan, err);
+		goto out;
+	}
 	if (cgroups_create(&cg->host, &plan, &cg->cg, err) < 0) {
 		if (may_skip(&plan, err, rootless)) {
 			log_debug("no cgroup for %s: %s", id, err->msg);
@@ -94,19 +156,62 @@ int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootles
 	}
 	cg->active = true;
 	claim_default_parent(s, cg);
-	char **warnings = NULL;
-	r = cgroups_apply(&cg->cg, &plan, &warnings, err);
-	log_warnings(warnings);
-	strv_free(warnings);
-	if (r == 0 && cgroups_attach_devices(&cg->cg, &plan, err) < 0) {
-		/* rootless: no BPF; the v1 devices rules, if any, still apply */
-		r = err->errnum == EPERM && is_rootless(rootless) ? 0 : -1;
-		if (r == 0)
-			log_debug("device filter not attached: %s", err->msg);
-	}
+	r = apply_plan(cg, &plan, rootless, err);
 out:
 	cgroups_plan_clear(&plan);
 	return r < 0 ? err_wrap(err, "cgroup") : 0;
+}
+
+bool cgroup_needs_join(const struct ctr_cgroup *cg)
+{
+	return cg->pending || (cg->active && cg->cg.n_v1 > 0);
+}
+
+int cgroup_join(struct ctr_cgroup *cg, pid_t pid, bool cloned_into, struct brig_error *err)
+{
+	if (!cg->pending)
+		return cgroups_add_pid(&cg->cg, pid, cloned_into, err) < 0 ? err_wrap(err, "cgroup")
+									   : 0;
+	cg->pending = false;
+	if (cgroups_systemd_start(&cg->host, &cg->plan, &cg->props, pid, SYSTEMD_TIMEOUT_MS,
+				  &cg->cg, err) < 0)
+		return err_wrap(err, "cgroup");
+	cg->active = true;
+	/* rootless through the user manager: its delegation decides, as for cgroupfs */
+	if (apply_plan(cg, &cg->plan, cg->cg.unit.manager == CGROUPS_MANAGER_USER ? 1 : 0, err) < 0)
+		return err_wrap(err, "cgroup");
+	return 0;
+}
+
+int cgroup_update(struct ctr_cgroup *cg, const struct spec_resources *r, struct brig_error *err)
+{
+	struct cgroups_plan plan = {0};
+	struct cgroups_props props = {0};
+	char **warnings = NULL;
+	/* 0 and absent mean "unchanged" here (Docker sends kernel: 0 every time) */
+	int rc = cgroups_plan(r, &cg->host, true, &plan, err);
+	if (rc == 0 && cg->cg.unit.name) {
+		/* systemd first, so that a daemon-reload keeps the new values; then the
+		 * files, which also hold what systemd has no property for */
+		rc = cgroups_plan_resolve(&cg->cg, &plan, err);
+		if (rc == 0)
+			rc = cgroups_systemd_props(&cg->host, &cg->cg, r, NULL, 0, true, &plan,
+						   &props, err);
+		if (rc == 0)
+			rc = cgroups_systemd_set(&cg->cg, &props, err);
+	}
+	if (rc == 0)
+		rc = cgroups_apply(&cg->cg, &plan, &warnings, err);
+	if (rc == 0)
+		rc = cgroups_attach_devices(&cg->cg, &plan, err);
+	for (size_t i = 0; warnings && warnings[i]; i++)
+		log_warn("update: %s", warnings[i]);
+	for (size_t i = 0; plan.warnings && plan.warnings[i]; i++)
+		log_warn("update: %s", plan.warnings[i]);
+	strv_free(warnings);
+	cgroups_plan_clear(&plan);
+	cgroups_props_clear(&props);
+	return rc;
 }
 
 int cgroup_load(const struct spec_state *st, struct ctr_cgroup *cg, struct brig_error *err)
@@ -137,6 +242,8 @@ int cgroup_remove(struct ctr_cgroup *cg, struct brig_error *err)
 
 void cgroup_clear(struct ctr_cgroup *cg)
 {
+	cgroups_plan_clear(&cg->plan);
+	cgroups_props_clear(&cg->props);
 	cgroups_cgroup_clear(&cg->cg);
 	cgroups_host_clear(&cg->host);
 	*cg = (struct ctr_cgroup)CTR_CGROUP_INIT;

@@ -103,6 +103,11 @@ struct ctr_cgroup {
 	struct cgroups_host host;
 	struct cgroups_cgroup cg;
 	bool active; /* there is a cgroup (a rootless container may have none) */
+	/* the systemd driver: the unit is made at cgroup_join, with the init's pid; until
+	 * then the plan and the unit's properties wait here */
+	bool pending;
+	struct cgroups_plan plan;
+	struct cgroups_props props;
 	bool opened; /* its directories are open */
 };
 #define CTR_CGROUP_INIT                                                                            \
@@ -116,6 +121,14 @@ struct ctr_cgroup {
  * one. */
 int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootless,
 		 struct ctr_cgroup *cg, struct brig_error *err);
+/* create, at the child's first sync: puts pid in its cgroup. The cgroupfs driver writes
+ * the v1 hierarchies (the unified one too unless the child was cloned into it); the
+ * systemd driver makes the unit with pid in it, then applies the rest of the plan. */
+int cgroup_join(struct ctr_cgroup *cg, pid_t pid, bool cloned_into, struct brig_error *err);
+/* Whether the child must ask to be put in its cgroup (cgroup_join) at its first sync. */
+bool cgroup_needs_join(const struct ctr_cgroup *cg);
+/* update: the plan of r (0 and absent mean unchanged), for systemd's unit too. */
+int cgroup_update(struct ctr_cgroup *cg, const struct spec_resources *r, struct brig_error *err);
 /* The cgroup of a container from its record (none: cg stays inactive). */
 int cgroup_load(const struct spec_state *st, struct ctr_cgroup *cg, struct brig_error *err);
 /* Kills what is left in a cgroup brig created and removes it. */

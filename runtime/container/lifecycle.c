@@ -245,6 +245,7 @@ struct creation {
 	int pidfd;
 	pid_t intermediate;
 	bool hooks_started; /* a failure from here on continues at step 12 */
+	bool cgroup_asked;  /* the init asked to join its cgroup before its pid came */
 	bool systemd_cgroup;
 	int rootless; /* --rootless: -1 auto, 0 false, 1 true */
 	struct network_plan net;
@@ -323,6 +324,19 @@ static int runtime_hooks(struct creation *cr, const struct spec *s, struct brig_
 	return 0;
 }
 
+/* The init waits at its first sync while it is put in its cgroup: the v1 hierarchies (it
+ * was cloned into the unified one, unless the kernel could not), or the systemd unit made
+ * with its pid. */
+static int join_cgroup(struct creation *cr, struct brig_error *err)
+{
+	cr->cgroup_asked = false;
+	if (cgroup_join(&cr->cg, cr->pid, cr->plan.cgroup_fd >= 0, err) < 0)
+		return -1;
+	if (sync_send(cr->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0)
+		return err_sys(err, "resume container process");
+	return 0;
+}
+
 /* Answers the child until it reports ready. */
 static int serve_child(struct creation *cr, const struct spec *s, struct brig_error *err)
 {
@@ -349,16 +363,16 @@ static int serve_child(struct creation *cr, const struct spec *s, struct brig_er
 				return err_sys(err, "resume container process");
 			break;
 		case SYNC_INIT_PID:
-			if (init_pid_received(cr, data, len, err) < 0)
+			if (init_pid_received(cr, data, len, err) < 0 ||
+			    (cr->cgroup_asked && join_cgroup(cr, err) < 0))
 				return -1;
 			break;
 		case SYNC_CGROUP_REQUEST:
-			/* cloned into the unified cgroup already, unless the kernel
-			 * could not: v1 hierarchies need the pid written */
-			if (cgroups_add_pid(&cr->cg.cg, cr->pid, cr->plan.cgroup_fd >= 0, err) < 0)
-				return err_wrap(err, "cgroup");
-			if (sync_send(cr->sync_fd, SYNC_CGROUP_DONE, NULL, 0) < 0)
-				return err_sys(err, "resume container process");
+			/* on the slow path the init may ask before the intermediate
+			 * has sent its pid */
+			cr->cgroup_asked = true;
+			if (!cr->intermediate && join_cgroup(cr, err) < 0)
+				return -1;
 			break;
 		case SYNC_HOOKS_REQUEST:
 			/* the child waits with its namespaces made: wire them up */
@@ -402,7 +416,7 @@ static int plan_cgroup(struct creation *cr, const struct spec *s, struct brig_er
 		return -1;
 	p->cgroup = &cr->cg;
 	p->cgroup_fd = cgroup_v2_fd(&cr->cg);
-	p->cgroup_sync = cr->cg.active && cr->cg.cg.n_v1 > 0;
+	p->cgroup_sync = cgroup_needs_join(&cr->cg);
 	if (p->cgroup_sync && (p->clone_flags & CLONE_NEWCGROUP)) {
 		p->clone_flags &= ~CLONE_NEWCGROUP;
 		p->unshare_cgroupns = true;
