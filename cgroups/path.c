@@ -129,6 +129,12 @@ char *cgroups_slice_path(const char *slice)
 	return path;
 }
 
+static bool is_slice_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 6 && !strcmp(name + n - 6, ".slice");
+}
+
 /* The characters systemd takes in a unit name ("@" is left out: no templates). */
 static bool unit_chars_valid(const char *s)
 {
@@ -163,8 +169,7 @@ static int parse_systemd_path(const char *p, const struct cgroups_driver *d, str
 		    xstrdup(d->manager == CGROUPS_MANAGER_USER ? "user.slice" : "system.slice");
 	else
 		u->slice = steal_ptr(&slice);
-	size_t n = strlen(name);
-	if (n > 6 && !strcmp(name + n - 6, ".slice"))
+	if (is_slice_name(name))
 		u->name = xstrdup(name); /* runc: a slice of its own */
 	else
 		u->name =
@@ -195,7 +200,16 @@ static int resolve_systemd(const struct cgroups_host *h, const char *cgroups_pat
 			       "linux.cgroupsPath \"%s\": \"%s\" is not a slice name (NAME.slice, "
 			       "its dash-separated parts not empty, no '/')",
 			       cgroups_path, cg->unit.slice);
-	_cleanup_free_ char *below = path_join(slice_path, cg->unit.name);
+	/* a slice's place is its own name's ("a-b.slice" is below a.slice whatever its
+	 * Wants= says), a scope's its slice's */
+	_cleanup_free_ char *below = is_slice_name(cg->unit.name)
+					 ? cgroups_slice_path(cg->unit.name)
+					 : path_join(slice_path, cg->unit.name);
+	if (!below)
+		return err_set(err, EINVAL,
+			       "linux.cgroupsPath \"%s\": \"%s\" is not a slice name (NAME.slice, "
+			       "its dash-separated parts not empty, no '/')",
+			       cgroups_path, cg->unit.name);
 	const char *root = d->manager_cgroup ? d->manager_cgroup : "/";
 	cg->v2.path = path_join(root, below);
 	cg->v1 = xcalloc(h->n_v1, sizeof(*cg->v1));

@@ -310,6 +310,18 @@ static void device_props(struct cgroups_props *p, const struct spec_resources *r
 		props_add(p, "DeviceAllow", "a(ss)", "linux.resources.devices", "%s", list);
 }
 
+/* memory.oom.group (Kubernetes sets it) is systemd's OOMPolicy= of the unit: kill is 1,
+ * continue 0. It can only be set at create (runc); a systemd older than 253 has no
+ * OOMPolicy for scopes, refuses it, and the file alone keeps it until a daemon-reload. */
+static void oom_policy(struct cgroups_props *p, const struct spec_resources *r)
+{
+	for (size_t i = 0; i < r->n_unified; i++)
+		if (!strcmp(r->unified[i].key, "memory.oom.group") &&
+		    (!strcmp(r->unified[i].value, "0") || !strcmp(r->unified[i].value, "1")))
+			props_add(p, "OOMPolicy", "s", "linux.resources.unified.memory.oom.group",
+				  "%s", r->unified[i].value[0] == '1' ? "kill" : "continue");
+}
+
 /* ---- the unit's own ---- */
 
 static void unit_props(struct cgroups_props *p, const struct cgroups_host *h,
@@ -347,6 +359,8 @@ int cgroups_systemd_props(const struct cgroups_host *h, const struct cgroups_cgr
 		unit_props(&p, h, &cg->unit);
 	if (!update || r->n_devices)
 		device_props(&p, r);
+	if (!update)
+		oom_policy(&p, r);
 	if (resource_props(&p, plan, err) < 0 ||
 	    (!update && systemd_annotations(&p, annotations, n_annotations, err) < 0)) {
 		cgroups_props_clear(&p);

@@ -250,6 +250,9 @@ static const struct {
     {"a--b.slice:docker:abc", "x", true,
      "linux.cgroupsPath \"a--b.slice:docker:abc\": \"a--b.slice\" is not a slice name "
      "(NAME.slice, its dash-separated parts not empty, no '/')"},
+    {"system.slice::a--b.slice", "x", true,
+     "linux.cgroupsPath \"system.slice::a--b.slice\": \"a--b.slice\" is not a slice name "
+     "(NAME.slice, its dash-separated parts not empty, no '/')"},
     {NULL, "a/b", true, "container id \"a/b\" cannot name a cgroup"},
 };
 

@@ -80,11 +80,15 @@ START_TEST(test_resolve_systemd)
 			 "/kubepods.slice/kubepods-burstable.slice/"
 			 "kubepods-burstable-pod12ab.slice/cri-containerd-c0ffee.scope");
 	cgroups_cgroup_clear(&cg);
-	/* a name ending in .slice is a slice of its own (kubelet's pod slices) */
+	/* a name ending in .slice is a slice of its own (kubelet's pod slices), placed by its
+	 * own name as systemd places slices */
 	cg = resolve_sd(&h, "kubepods.slice::kubepods-besteffort.slice", "x", &d);
 	ck_assert_str_eq(cg.unit.name, "kubepods-besteffort.slice");
 	ck_assert_str_eq(cg.unit.slice, "kubepods.slice");
 	ck_assert_str_eq(cg.v2.path, "/kubepods.slice/kubepods-besteffort.slice");
+	cgroups_cgroup_clear(&cg);
+	cg = resolve_sd(&h, "system.slice::own.slice", "x", &d);
+	ck_assert_str_eq(cg.v2.path, "/own.slice");
 	cgroups_cgroup_clear(&cg);
 	cgroups_host_clear(&h);
 }
@@ -323,6 +327,17 @@ START_TEST(test_props_unified_and_pids)
 				    "CPUWeight t 300",		"IOWeight t 50",
 				    "AllowedMemoryNodes ay 01", NULL};
 	expect_props(&b.props, want);
+	built_clear(&b);
+	/* memory.oom.group is OOMPolicy, at create only */
+	struct spec_kv oom_group[] = {{"memory.oom.group", "1"}};
+	r = (struct spec_resources){.present = true, .unified = oom_group, .n_unified = 1};
+	b = build(&r, UNIFIED, "machine.slice:libpod:abc", NULL, 0, true);
+	ck_assert_uint_eq(b.props.n, 0);
+	built_clear(&b);
+	b = build(&r, UNIFIED, "machine.slice:libpod:abc", NULL, 0, false);
+	char *oom = cgroups_prop_format(&b.props.v[b.props.n - 1]);
+	ck_assert_str_eq(oom, "OOMPolicy s kill");
+	free(oom);
 	built_clear(&b);
 	/* pids.max 0 (no new task) is TasksMax=1, the least systemd keeps */
 	r = (struct spec_resources){.present = true, .pids_limit = I64(0)};
