@@ -6,8 +6,9 @@
 BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev libsystemd-dev"
 BRIG_TEST_PKGS="check busybox-static jq python3 iproute2 clang-format qemu-system-x86 xz-utils"
 # The real clients conformance/clients runs brig under (runc comes with docker.io),
-# and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh).
-BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun"
+# and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh);
+# systemd and dbus boot the VM whose PID 1 is systemd (conformance/vm/systemd.sh).
+BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun systemd dbus"
 
 die() {
 	echo "$0: $*" >&2
