@@ -350,43 +350,52 @@ static void reset_failed(sd_bus *bus, const char *unit)
 	sd_bus_error_free(&e);
 }
 
+/* StartTransientUnit, retried once after clearing a failed unit of that name (runc does
+ * so) and without each of brig's properties systemd does not know. */
+static int call_start_retrying(sd_bus *bus, const char *unit, const struct cgroups_props *props,
+			       pid_t pid, struct job_wait *w, bool *ret_queued,
+			       struct brig_error *err)
+{
+	_cleanup_free_ bool *skip = xcalloc(props->n + 1, sizeof(bool));
+	for (int tries = 0;; tries++) {
+		sd_bus_error e = SD_BUS_ERROR_NULL;
+		sd_bus_message *reply = NULL;
+		ssize_t drop = -1;
+		int r = call_start(bus, unit, props, skip, pid, &e, &reply);
+		if (r >= 0) {
+			*ret_queued = true;
+			r = read_job(reply, w);
+			sd_bus_message_unref(reply);
+			return r < 0 ? err_errno(err, -r, "systemd: start unit %s: its job", unit)
+				     : 0;
+		}
+		bool retry =
+		    sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists") && !tries;
+		if (retry)
+			reset_failed(bus, unit); /* a failed unit of an earlier container */
+		else if (tries < 8 && (drop = unknown_prop(&e, props, skip)) >= 0)
+			skip[drop] = true;
+		if (!retry && drop < 0)
+			bus_fail(err, r, &e, "start unit %s", unit);
+		sd_bus_error_free(&e);
+		if (!retry && drop < 0)
+			return -1;
+	}
+}
+
 int bus_start_unit(sd_bus *bus, const char *unit, const struct cgroups_props *props, pid_t pid,
 		   int timeout_ms, bool *ret_queued, struct brig_error *err)
 {
-	_cleanup_free_ bool *skip = xcalloc(props->n + 1, sizeof(bool));
 	struct job_wait w = {0};
 	sd_bus_slot *slot = NULL;
 	int r = match_jobs(bus, &w, &slot);
-	for (int tries = 0; r >= 0; tries++) {
-		sd_bus_error e = SD_BUS_ERROR_NULL;
-		sd_bus_message *reply = NULL;
-		ssize_t drop;
-		r = call_start(bus, unit, props, skip, pid, &e, &reply);
-		if (r >= 0) {
-			*ret_queued = true;
-			r = read_job(reply, &w);
-			sd_bus_message_unref(reply);
-			break;
-		}
-		if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.UnitExists") && !tries) {
-			/* a failed unit of an earlier container of that name: runc clears it */
-			reset_failed(bus, unit);
-			r = 0;
-		} else if ((drop = unknown_prop(&e, props, skip)) >= 0 && tries < 8) {
-			skip[drop] = true;
-			r = 0;
-		} else {
-			bus_fail(err, r, &e, "start unit %s", unit);
-		}
-		sd_bus_error_free(&e);
-	}
-	if (r >= 0 && wait_job(bus, &w, "start unit", unit, timeout_ms, err) < 0)
-		r = -1;
-	else if (r < 0 && !err->msg[0])
-		err_errno(err, -r, "systemd: start unit %s", unit);
+	if (r < 0)
+		r = err_errno(err, -r, "systemd: watch for the jobs of %s", unit);
+	else if ((r = call_start_retrying(bus, unit, props, pid, &w, ret_queued, err)) == 0)
+		r = wait_job(bus, &w, "start unit", unit, timeout_ms, err);
 	sd_bus_slot_unref(slot);
 	free(w.job);
-	return r < 0 ? -1 : 0;
+	return r;
 }
 
 int bus_stop_unit(sd_bus *bus, const char *unit, int timeout_ms, struct brig_error *err)
@@ -401,14 +410,15 @@ int bus_stop_unit(sd_bus *bus, const char *unit, int timeout_ms, struct brig_err
 				       "replace");
 	if (r >= 0)
 		r = read_job(reply, &w);
+	bool gone = false;
 	if (r >= 0)
 		r = wait_job(bus, &w, "stop unit", unit, timeout_ms, err);
-	else if (sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit"))
-		r = 0; /* gone already: its processes ended and systemd collected it */
+	else if ((gone = sd_bus_error_has_name(&e, "org.freedesktop.systemd1.NoSuchUnit")))
+		r = 0; /* its processes ended and systemd collected it: nothing failed */
 	else
 		bus_fail(err, r, &e, "stop unit %s", unit);
 	/* a unit that failed (an OOM kill, a stop that timed out) stays listed until reset */
-	if (r >= 0)
+	if (r >= 0 && !gone)
 		reset_failed(bus, unit);
 	sd_bus_error_free(&e);
 	sd_bus_message_unref(reply);

@@ -140,12 +140,14 @@ unit_gone() {
 	[ "$(systemctl show -P ActiveState "$1" 2>/dev/null)" = inactive ] &&
 		[ -z "$(systemctl list-units --all --plain --no-legend "$1" 2>/dev/null)" ]
 }
-# in_scope PID CGROUP: PID is in CGROUP, whose unit (its last part) is active
+# in_scope PID CGROUP: PID is in CGROUP (or below it: crun puts the container in a
+# sub-cgroup "container" of its scope), whose unit (its last part) is active
 in_scope() {
 	local cg u
 	cg=$(cgroup_of "$1") u=${2##*/}
-	[ "$cg" = "$2" ] && [ "$(systemctl is-active "$u" 2>/dev/null)" = active ] ||
-		{ R="cgroup '$cg' (expected '$2'), unit $u $(systemctl is-active "$u" 2>&1)"; return 1; }
+	case $cg in "$2" | "$2"/*) ;; *) cg="$cg (expected $2 or below)" ;; esac
+	[ "${cg%% *}" = "$cg" ] && [ "$(systemctl is-active "$u" 2>/dev/null)" = active ] ||
+		{ R="cgroup '$cg', unit $u $(systemctl is-active "$u" 2>&1)"; return 1; }
 }
 
 # ============================================================== docker and podman
@@ -590,7 +592,8 @@ ck_limits() {
 }
 ck_exec() {
 	out=$(c task exec --fifo-dir "$CLIENTS_RUN/fifo" --exec-id k1 "$P-k8s" cat /proc/self/cgroup 2>&1)
-	[ "$out" = "0::/" ] || [ "$out" = "0::$(k8s_cg "$P-k8s")" ] || { R="exec's cgroup: $out"; return 1; }
+	case $out in "0::/" | "0::$(k8s_cg "$P-k8s")" | "0::$(k8s_cg "$P-k8s")/"*) ;;
+	*) R="exec's cgroup: $out"; return 1 ;; esac
 }
 ck_kill() {
 	out=$(c task kill -s SIGKILL "$P-k8s" 2>&1) || { R=$out; return 1; }

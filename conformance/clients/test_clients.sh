@@ -20,7 +20,8 @@
 # env: BRIG (default: the build's runtime/brig), RUNC (default: runc in
 #      PATH; "none" to skip the comparison), CRUN (a crun binary: a third
 #      column, for information; unset on a hybrid host, where crun 1.8.1
-#      refuses every container), CLIENTS (docker ctr podman),
+#      refuses every container), CLIENTS (docker ctr podman), CRUN_CLIENTS
+#      (crun's pass, default CLIENTS),
 #      SCN_ONLY (an ERE of scenario names), CLIENTS_LOG_REFS=0 (no logging
 #      wrapper for runc and crun: their calls.* checks do not run, brig's
 #      must pass; faster under emulation), CLIENTS_LOG=0 (no logging
@@ -138,16 +139,16 @@ bash "$HERE/images.sh" "$DIR" || skip "the image did not load"
 # ---- the scenarios -------------------------------------------------------------
 
 CLIENTS=${CLIENTS:-docker ctr podman}
-pass_run() { # NAME RUNTIME LOGDIR
-	local t0 pid
+pass_run() { # NAME RUNTIME LOGDIR [CLIENTS]
+	local t0 pid clients=${4:-$CLIENTS}
 	t0=$(now)
-	echo "== $1 ($2)"
+	echo "== $1 ($2; $clients)"
 	# In a process group of its own, waited for: a signal reaches the trap at
 	# once (bash runs traps between foreground commands only), and
 	# daemons_stop ends the pass by its group id. ($CLIENTS: one word each)
 	# shellcheck disable=SC2086
 	SCN_LOG=$3 setsid bash -c 'bash "$@" | tee "$0"' "$DIR/results-$1.txt" \
-		"$HERE/scenarios.sh" "$DIR" "$1" "$2" $CLIENTS &
+		"$HERE/scenarios.sh" "$DIR" "$1" "$2" $clients &
 	pid=$!
 	echo "$pid:$(proc_start "$pid")" >"$DIR/.pass" # for daemons_stop
 	wait "$pid"
@@ -159,7 +160,7 @@ logdir() { # (none for a runtime without the wrapper)
 }
 pass_run brig "$W_BRIG" "$(logdir brig)"
 [ -n "$RUNC" ] && pass_run runc-ref "$W_RUNC" "$(logdir runc)"
-[ -n "$CRUN" ] && pass_run crun-ref "$W_CRUN" "$(logdir crun)"
+[ -n "$CRUN" ] && pass_run crun-ref "$W_CRUN" "$(logdir crun)" "${CRUN_CLIENTS:-$CLIENTS}"
 
 result() { sed -n "s/^\(PASS\|FAIL\) $2\(:.*\)\?$/\1/p" "$DIR/results-$1.txt" 2>/dev/null; }
 echo "== brig and runc${CRUN:+ and crun}"

@@ -10,7 +10,8 @@
 #             settings (both pick the systemd driver by themselves), and
 #             containerd alone with SystemdCgroup=true and Kubernetes'
 #             cgroupsPath form through ctr: the scenarios of ../clients
-#             for brig, runc and crun (systemd/clients.sh)
+#             for brig and runc, and crun's column for docker and ctr
+#             (systemd/clients.sh)
 # then, unless SYSTEMD_HYBRID=0, a second, shorter boot with systemd's
 # hybrid layout (v1 controllers, cgroup2 at /sys/fs/cgroup/unified) running
 # the driver part there. Passes when every part passes; a client scenario
@@ -61,7 +62,7 @@ seed=
 vm_share_args "$(dirname "$here")" "$(dirname "$BRIG")" "$(dirname "$PROBE")" $seed
 envs=(--env BRIG="$BRIG" --env PROBE="$PROBE" --env CONF_CACHE=/tmp/brig-conf-cache
 	--env BRIG_SEED_CACHE="$seed" --env ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}")
-for v in UBSAN_OPTIONS SCN_ONLY RUNC CRUN CLIENTS_LOG CLIENTS_LOG_REFS SCN_TIMEOUT SCN_TIMES STOP_MAX; do
+for v in UBSAN_OPTIONS SCN_ONLY RUNC CRUN CRUN_CLIENTS CLIENTS_LOG CLIENTS_LOG_REFS SCN_TIMEOUT SCN_TIMES STOP_MAX; do
 	[ -n "${!v+set}" ] && envs+=(--env "$v=${!v}")
 done
 

@@ -204,6 +204,21 @@ check_eq "[brig] the device filter holds after daemon-reload: /dev/kmsg denied, 
 brig delete -f "$ID"
 check_true "[brig] delete -f of a created container leaves no unit" "$(unit_state "$U-dev.scope")" no_unit "$U-dev.scope"
 
+# ---- a namespace joined by path: the init comes from an intermediate process ------------------
+
+NS=brig-sd-$$
+if conf_netns_add "$NS"; then
+	sd_bundle B "system.slice:$U:join" '{"pids": {"limit": 40}}' . /bin/sleep 600
+	ns_add "$B" network "/run/netns/$NS"
+	brig_create "$B"
+	check_eq "[brig] joining a namespace by path: the init (not the intermediate) is in the unit" \
+		"0::/system.slice/$U-join.scope 40 net:[$(stat -L -c %i "/run/netns/$NS")]" \
+		"$(cat "/proc/$PID/cgroup" 2>/dev/null) $(show "$U-join.scope" TasksMax) $(readlink "/proc/$PID/ns/net")"
+	brig delete -f "$ID"
+else
+	skip "[brig] joining a namespace by path" "ip netns add failed"
+fi
+
 # ---- what must leave nothing behind ---------------------------------------------------------
 
 sd_bundle B "system.slice:$U:nocmd" '{}' . /no/such/program
