@@ -43,12 +43,14 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
+/* Closes *fd if open and marks it closed (-1); errno is kept. */
 static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
 		int saved = errno;
 		close(*fd);
 		errno = saved;
+		*fd = -1;
 	}
 }
 

@@ -189,6 +189,10 @@ struct cgroups_plan {
 int cgroups_plan(const struct spec_resources *r, const struct cgroups_host *h, bool update,
 		 struct cgroups_plan *ret, struct brig_error *err);
 void cgroups_plan_clear(struct cgroups_plan *p);
+/* Removes the writes to one v1 controller's files, keeping the order of the others, and
+ * returns how many it removed. A rootless runtime drops "devices": the v1 devices files
+ * need CAP_SYS_ADMIN in the host's user namespace, whoever owns the cgroup. */
+size_t cgroups_plan_drop_v1(struct cgroups_plan *p, const char *controller);
 
 /* The conversions, for tests and for callers that print them. */
 uint64_t cgroups_cpu_weight(uint64_t shares); /* 0 stays 0 ("unset") */

@@ -224,9 +224,18 @@ int cgroups_create(const struct cgroups_host *h, const struct cgroups_plan *plan
 			goto fail;
 		}
 		w = (struct walk){.mount = v->mount, .cpuset = list_has(v->controllers, "cpuset")};
-		bool required = plan_uses(plan, v->controllers);
-		if (make_dirs(&w, d, required ? err : &ignored) < 0 && required)
-			goto fail;
+		/* A hierarchy the plan does not write to is joined best effort, but
+		 * only a lack of rights (or of the hierarchy) excuses a failure:
+		 * anything else (EMFILE, a cpuset copy the kernel refused) would
+		 * leave the container silently outside a hierarchy it belongs in. */
+		if (make_dirs(&w, d, &ignored) < 0) {
+			int e = ignored.errnum;
+			if (plan_uses(plan, v->controllers) ||
+			    (e != EACCES && e != EPERM && e != EROFS && e != ENOENT)) {
+				*err = ignored;
+				goto fail;
+			}
+		}
 	}
 	return 0;
 fail:
@@ -362,12 +371,16 @@ int cgroups_remove(const struct cgroups_host *h, struct cgroups_cgroup *cg, stru
 	int r = 0;
 	if (cg->unit.name)
 		return remove_unit(h, cg, err);
+	struct brig_error e2;
+	/* A failed kill is reported, and the removal still tried: what it can
+	 * remove goes, what it cannot is a second error the first one explains. */
 	if (cg->v2.created && cg->v2.fd >= 0) {
 		if (cgroups_kill_all(cg, SIGKILL, err) < 0)
-			return -1;
-		wait_empty(cg);
+			r = -1;
+		else
+			wait_empty(cg);
 	}
-	if (cg->v2.created && remove_created(h->v2_mount, &cg->v2, err) < 0)
+	if (cg->v2.created && remove_created(h->v2_mount, &cg->v2, r < 0 ? &e2 : err) < 0)
 		r = -1;
 	for (size_t i = 0; i < cg->n_v1; i++) {
 		const struct cgroups_v1_hierarchy *v = host_hierarchy(h, cg->v1[i].hierarchy);

@@ -311,16 +311,39 @@ static int parse_unit_line(const char *line, struct cgroups_unit *u, struct brig
 }
 
 /* "<hierarchy> <created> <path>": the path last, as it may hold spaces. */
+/* The components of a path as cgroups_path_resolve makes them (absolute, no empty, "." or
+ * ".." component, not the root); -1 for any other. */
+static int64_t record_components(const char *path)
+{
+	int64_t n = 0;
+	for (const char *p = path; *p; n++) {
+		size_t len = p[0] == '/' ? strcspn(p + 1, "/") : 0;
+		if (len == 0 || (len == 1 && p[1] == '.') || (len == 2 && !strncmp(p + 1, "..", 2)))
+			return -1;
+		p += 1 + len;
+	}
+	return n ? n : -1;
+}
+
+/* "<hierarchy> <created> <path>": the path last, as it may hold spaces. A path brig could
+ * not have written, or more created components than it has, is refused: delete removes
+ * them (and every empty directory below), which must stay inside the hierarchy. */
 static int parse_record_line(char *line, struct cgroups_dir *d, struct brig_error *err)
 {
 	char *s1 = strchr(line, ' ');
 	char *s2 = s1 ? strchr(s1 + 1, ' ') : NULL;
-	int64_t created;
+	int64_t created, n;
 	if (!s2 || s2[1] != '/')
 		return err_set(err, EINVAL, "cgroup record: bad line \"%s\"", line);
 	*s1 = *s2 = '\0';
 	if (parse_int64(s1 + 1, 0, 64, &created) < 0)
 		return err_set(err, EINVAL, "cgroup record: bad count \"%s\"", s1 + 1);
+	if ((n = record_components(s2 + 1)) < 0)
+		return err_set(err, EINVAL, "cgroup record: bad path \"%s\"", s2 + 1);
+	if (created > n)
+		return err_set(err, EINVAL,
+			       "cgroup record: count %d exceeds the %d components of \"%s\"",
+			       (int)created, (int)n, s2 + 1);
 	d->hierarchy = strcmp(line, "unified") ? xstrdup(line) : NULL;
 	d->created = (unsigned)created;
 	d->path = xstrdup(s2 + 1);

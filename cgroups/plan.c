@@ -396,16 +396,32 @@ static int plan_pids(struct plan_ctx *c, const struct spec_i64 *limit)
 
 /* ---- the plan ---- */
 
+static void write_clear(struct cgroups_write *w)
+{
+	free(w->file);
+	free(w->value);
+	free(w->alt_file);
+	free(w->alt_value);
+	free(w->field);
+}
+
+size_t cgroups_plan_drop_v1(struct cgroups_plan *p, const char *controller)
+{
+	size_t kept = 0, n = p->n_writes;
+	for (size_t i = 0; i < n; i++) {
+		if (p->writes[i].v1 && !strcmp(p->writes[i].v1, controller))
+			write_clear(&p->writes[i]);
+		else
+			p->writes[kept++] = p->writes[i];
+	}
+	p->n_writes = kept;
+	return n - kept;
+}
+
 void cgroups_plan_clear(struct cgroups_plan *p)
 {
-	for (size_t i = 0; i < p->n_writes; i++) {
-		struct cgroups_write *w = &p->writes[i];
-		free(w->file);
-		free(w->value);
-		free(w->alt_file);
-		free(w->alt_value);
-		free(w->field);
-	}
+	for (size_t i = 0; i < p->n_writes; i++)
+		write_clear(&p->writes[i]);
 	free(p->writes);
 	strv_free(p->v2_controllers);
 	free(p->devices);

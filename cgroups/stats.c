@@ -155,7 +155,12 @@ static void io_push(struct cgroups_io_entry **v, size_t *n, uint64_t major, uint
 	struct cgroups_io_entry *e = &(*v)[(*n)++];
 	e->major = major;
 	e->minor = minor;
-	snprintf(e->op, sizeof(e->op), "%s", op);
+	/* ops are short names ("Read", "Discard"): cut to the field, knowingly */
+	size_t len = strlen(op);
+	if (len >= sizeof(e->op))
+		len = sizeof(e->op) - 1;
+	memcpy(e->op, op, len);
+	e->op[len] = '\0';
 	e->value = value;
 }
 

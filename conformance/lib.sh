@@ -279,6 +279,8 @@ conf_unmount_under() {
 # them, its mounts and the directory itself.
 conf_teardown_dir() {
 	local dir=$1 root=$1/root id pid start p cg d
+	# a script's own teardown (rootless.sh: the test user) goes first
+	declare -F conf_teardown_hook >/dev/null && conf_teardown_hook "$dir"
 	if [ -f "$dir/.pids" ] || [ -f "$dir/.fg" ]; then
 		cat "$dir/.pids" "$dir/.fg" 2>/dev/null | while read -r p; do
 			pid=${p%%:*} start=${p#*:}

@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
@@ -547,6 +548,7 @@ static void unescape(char *s)
 static int p_mountinfo(int argc, char **argv)
 {
 	char line[4096], best[4096] = "";
+	int count = 0;
 	if (need(argc, 2, "mountinfo PATH") < 0)
 		return 2;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
@@ -563,10 +565,13 @@ static int p_mountinfo(int argc, char **argv)
 		if (!mp)
 			continue;
 		unescape(mp);
-		if (!strcmp(mp, argv[1]))
+		if (!strcmp(mp, argv[1])) {
 			snprintf(best, sizeof(best), "%s", line);
+			count++;
+		}
 	}
 	fclose(f);
+	printf("mnt.count=%d\n", count); /* mounts stacked at PATH */
 	if (!best[0]) {
 		printf("mnt=none\n");
 		return 0;
@@ -589,6 +594,30 @@ static int p_mountinfo(int argc, char **argv)
 	       "mnt.source=%s\nmnt.super=%s\n",
 	       tok[3] ? tok[3] : "", tok[5] ? tok[5] : "", prop[0] ? prop : "private",
 	       fstype ? fstype : "", source ? source : "", super ? super : "");
+	return 0;
+}
+
+/* The filesystem of each entry of DIR, not following symlinks: "NAME=0xTYPE"
+ * (a symlink shows the filesystem it is on). */
+static int p_fstypes(int argc, char **argv)
+{
+	if (need(argc, 2, "fstypes DIR") < 0)
+		return 2;
+	DIR *d = opendir(argv[1]);
+	if (!d)
+		return fail("opendir", argv[1]);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		struct statfs fs;
+		int fd = openat(dirfd(d), de->d_name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd >= 0 && fstatfs(fd, &fs) == 0)
+			printf("%s=0x%lx\n", de->d_name, (unsigned long)fs.f_type);
+		if (fd >= 0)
+			close(fd);
+	}
+	closedir(d);
 	return 0;
 }
 
@@ -799,6 +828,20 @@ static int p_chown(int argc, char **argv)
 	return 0;
 }
 
+/* What raw syscall NR (all arguments 0) returns: seccomp's answer for a
+ * number the profile may not know, without libc's fallbacks. */
+static int p_syscall(int argc, char **argv)
+{
+	if (need(argc, 2, "syscall NR") < 0)
+		return 2;
+	long r = syscall(strtol(argv[1], NULL, 0), 0L, 0L, 0L, 0L, 0L, 0L);
+	if (r < 0)
+		printf("syscall=fail\nerrno=%s\n", errname(errno));
+	else
+		printf("syscall=%ld\n", r);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(int argc, char **argv);
@@ -829,6 +872,7 @@ static const struct {
     {"mounts", p_mounts},
     {"mountinfo", p_mountinfo},
     {"statfs", p_statfs},
+    {"fstypes", p_fstypes},
     {"stat", p_stat},
     {"ls", p_ls},
     {"ps", p_ps},
@@ -842,6 +886,7 @@ static const struct {
     {"chown", p_chown},
     {"readfd", p_readfd},
     {"stdio", p_stdio},
+    {"syscall", p_syscall},
 };
 
 static int run_one(int argc, char **argv)

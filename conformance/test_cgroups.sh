@@ -235,6 +235,23 @@ cg_new CG
 dev_bundle B "$CG" "$ALLOW_KMSG"
 brig_run "$B"
 check_eq "[config-linux.md#allowed-device-list] a device the rules allow opens" ok "$(kv open)"
+# runc reads access as the set of its r, w and m letters: "rwa" (in runc's
+# own tests) is "rw", other letters and repeats do not matter.
+cg_new CG
+dev_bundle B "$CG" '[{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "rwa"}]'
+brig_run "$B"
+check_eq "[runc] access \"rwa\" is accepted as runc reads it (r and w): the device opens" \
+	"0 ok" "$RC $(kv open)"
+cg_new CG
+dev_bundle B "$CG" '[{"allow": false, "access": "rwm"}, {"allow": false, "type": "c", "major": 1, "minor": 11, "access": "wwra"}]'
+brig_run "$B"
+check_eq "[runc] ... and a deny rule \"wwra\" denies r and w" "0 fail EPERM" "$RC $(kv open) $(kv errno)"
+cg_new CG
+dev_bundle B "$CG" '[{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 1, "minor": 11, "access": "a"}]'
+brig_run "$B"
+check_error_line "[brig] an access string with none of r, w and m is refused" run
+check_contains "[brig] ... naming the JSON path" ".linux.resources.devices[1].access: invalid access" "$ERR"
+check_no_container
 cg_new CG
 dev_bundle B "$CG" "$DENY_KMSG"
 brig_create "$B"
@@ -393,6 +410,14 @@ if start_ctr "$B"; then
 	brig update --cpu-shares 256 --cpu-quota 20000 --cpu-period 50000 "$ID"
 	check_succeeds "[runc] update --cpu-shares --cpu-quota --cpu-period succeeds"
 	check_eq "[runc] ... and sets cpu.shares, cpu.cfs_quota_us, cpu.cfs_period_us" "256 20000 50000" "$(cpus)"
+	# runc's callers put flags after the id, and runc spells it --cpu-share
+	brig update "$ID" --pids-limit 7 --cpu-share 300
+	check_succeeds "[runc] update ID --pids-limit 7 --cpu-share 300 (flags after the id) succeeds"
+	check_eq "[runc] ... and takes effect: pids.max 7, cpu.shares 300" "7 300" \
+		"$(pmax) $(rd "$CPU/$CG/cpu.shares")"
+	brig update --cpu-shares=256 "$ID"
+	check_eq "[brig] --cpu-shares=N (brig's earlier spelling, the = form) sets cpu.shares" 256 \
+		"$(rd "$CPU/$CG/cpu.shares")"
 	# Docker's update (containerd's shim pipes it): 0 means "unchanged".
 	echo "$DOCKER_UPDATE" >"$CONF_TMP/docker-update.json"
 	brig_in "$CONF_TMP/docker-update.json" update --resources - "$ID"

@@ -7,6 +7,7 @@
 conf_init
 
 VERBS="create start state kill delete run list spec"
+LIST_IDS=()
 
 # ---- version and help ----------------------------------------------------------
 
@@ -120,6 +121,47 @@ check_fails "[brig] list with an unknown format is an error"
 brig delete --force "$LC"
 brig delete --force "$LR"
 
+# ---- runc's argument rules ------------------------------------------------------
+# Options may follow the id (runc's callers put them there), an argument a
+# verb does not take is an error, and exec's own errors exit 255.
+
+new_bundle B
+set_args "$B" /bin/probe signal-trap
+brig_create "$B"
+A=$ID
+brig start "$A"
+brig kill "$A" 0
+check_rc "[runc] kill ID 0 of a running container exits 0 (a liveness check)" 0
+brig state "$A" extra
+check_error_line "[brig] an argument a verb does not take is an error" state \
+	"unexpected argument 'extra' (usage: brig state ID)"
+brig delete "$A" --force
+check_succeeds "[runc] delete ID --force (the flag after the id) deletes a running container"
+check_true "[runc] ... and the container is gone" "$CONF_ROOT/$A exists" test ! -e "$CONF_ROOT/$A"
+brig kill "$A" 0
+check_fails "[runc] kill ID 0 of a deleted container fails"
+brig exec "$A" /bin/true
+check_rc "[runc] exec's own errors exit 255 (not the process's status)" 255
+check_error_line "[runc] ... with one error line" exec "container \"$A\" does not exist"
+
+brig_create "$B"
+S1=$ID
+brig start "$S1"
+kill -9 "$PID" 2>/dev/null
+wait_for 5 eval '! pid_alive "$PID"'
+brig ps --format json "$S1"
+check_eq "[runc] ps --format json of a stopped container exits 0 with no processes" "0 []" "$RC $OUT"
+brig delete "$S1"
+
+for n in zz aa mm; do
+	LIST_IDS+=("$n-$$")
+	CONF_IDS+=("$n-$$")
+	brig create --bundle "$B" "$n-$$"
+done
+brig list -q
+check_eq "[runc] list prints the containers sorted by id" "aa-$$ mm-$$ zz-$$" "$(echo $OUT)"
+for n in "${LIST_IDS[@]}"; do brig delete --force "$n"; done
+
 # ---- spec ----------------------------------------------------------------------
 
 mkdir -p "$CONF_TMP/spec1"
@@ -148,6 +190,18 @@ brig spec --bundle "$B"
 cfg "$B" '.process.terminal = false'
 brig_run "$B"
 check_rc "[brig] spec's config (terminal off) runs: sh exits 0" 0
+# runc's tests edit a `runc spec` config with jq, e.g. "events oom" sets its
+# memory limit as (.. | select(.resources? != null)) .resources.memory: brig
+# spec's config has runc's linux.resources (one rule denying every device), so
+# the edit lands and the hog is bounded.
+check_eq "[runc] spec has linux.resources with runc's deny-all device rule" \
+	'[{"allow":false,"access":"rwm"}]' "$(jq -c .linux.resources.devices "$B/config.json" 2>/dev/null)"
+cfg "$B" '(.. | select(.resources? != null)) .resources.memory |= {"limit": 33554432}
+	| .process.args = ["/bin/sh", "-c",
+		"echo limit=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes 2>/dev/null || cat /sys/fs/cgroup/memory.max)"]'
+brig_run "$B"
+check_eq "[runc] ... so a runc-style edit of \"the object with resources\" sets a limit that applies" \
+	33554432 "$(kv limit)"
 
 new_bundle B
 rm "$B/config.json"

@@ -154,4 +154,28 @@ brig_run "$B"
 check_succeeds "[brig] run with terminal true and no --console-socket works (brig proxies the pty)"
 check_eq "[brig] ... the process's stdout is a terminal" 1 "$(kv isatty1 "$(tr -d '\r' <<<"$OUT")")"
 
+# The pty belongs to the process's user (runc chowns it; the group is devpts's
+# gid=5 from the config): a non-root user can reopen $(tty), as
+# `docker run -it --user 1000` needs.
+new_bundle B
+cfg "$B" '.process.terminal = true | .process.user = {uid: 1000, gid: 100}'
+set_args "$B" /bin/sh -c 'echo owner=$(stat -c %u:%g $(tty)); echo reopen=$(: <>$(tty) && echo ok)'
+brig_run "$B"
+O=$(tr -d '\r' <<<"$OUT")
+check_eq "[runc] terminal true with user 1000: the pty is owned by uid 1000 (group tty from devpts gid=5)" \
+	1000:5 "$(kv owner "$O")"
+check_eq "[runc] ... and the user can reopen it" ok "$(kv reopen "$O")"
+cfg "$B" '.process.user = {uid: 0, gid: 0}'
+brig_run "$B"
+check_eq "[runc] ... (root's pty stays 0:5)" 0:5 "$(kv owner "$(tr -d '\r' <<<"$OUT")")"
+
+new_bundle B
+set_args "$B" /bin/probe sleep 30
+brig_create "$B"
+brig start "$ID"
+brig exec -t --user 1000:100 "$ID" /bin/sh -c 'echo owner=$(stat -c %u:%g $(tty))'
+check_eq "[runc] exec -t --user 1000: the exec's pty is owned by uid 1000" 1000:5 \
+	"$(kv owner "$(tr -d '\r' <<<"$OUT")")"
+brig delete --force "$ID"
+
 conf_finish

@@ -233,4 +233,40 @@ brig_create "$B"
 check_error_line "[runtime.md#lifecycle] a createRuntime hook that cannot be run fails create" create
 check_no_container
 
+# ---- hooks that close stdin unread (issue #12 item 7) ------------------------
+
+# Every kind of hook closes its stdin at once and lives on a little, while
+# the state (100 KB of annotations: more than a pipe holds) is still being
+# written to it: no verb may die of SIGPIPE (exit 141), and each succeeds.
+new_bundle B
+set_args "$B" /bin/probe signal-trap
+cfg "$B" '.annotations["conf.big"] = ("x" * 100000)'
+closer='{path: "/bin/sh", args: ["sh", "-c", "exec 0<&-; sleep 0.2"]}'
+cfg "$B" ".hooks = {prestart: [$closer], createRuntime: [$closer], createContainer: [$closer],
+	startContainer: [$closer], poststart: [$closer], poststop: [$closer]}"
+brig_create "$B"
+check_rc "[brig] create succeeds when its hooks close stdin before reading a 100 KB state (no SIGPIPE)" 0
+brig start "$ID"
+check_rc "[brig] start succeeds when its hooks close stdin unread" 0
+brig kill "$ID" KILL
+wait_for 5 status_is "$ID" stopped
+brig delete "$ID"
+check_rc "[brig] delete succeeds when its poststop hook closes stdin unread (not 141)" 0
+check_eq "[brig] ... and the container is gone" "" "$("$BRIG" --root "$CONF_ROOT" list -q 2>/dev/null)"
+
+# the container's program still gets SIGPIPE's default, as do hooks: brig's
+# own ignoring of it does not leak
+new_bundle B
+set_args "$B" /bin/sh -c 'grep SigIgn /proc/self/status'
+mount_out "$B"
+cfg "$B" '.hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", "grep SigIgn /proc/self/status > \($o)/hook"]}]' \
+	--arg o "$B/out"
+brig_run "$B"
+sigpipe_ignored() { # "SigIgn: HEX" -> 1 if SIGPIPE (13) is ignored, 0 if not
+	local v=${1##*[[:space:]]}
+	[ -n "$v" ] && echo $(((0x$v >> 12) & 1))
+}
+check_eq "[brig] the container's process does not inherit an ignored SIGPIPE" 0 "$(sigpipe_ignored "$OUT")"
+check_eq "[brig] ... nor does a hook" 0 "$(sigpipe_ignored "$(cat "$B/out/hook" 2>/dev/null)")"
+
 conf_finish

@@ -237,6 +237,54 @@ if pid_alive "$HOST_CHILD" && [ "$(stat -L -c %d:%i "/proc/$HOST_CHILD/exe" 2>/d
 	kill -9 "$HOST_CHILD"
 fi
 
+# kill --all of a stopped container still reaches what its init left in the
+# container's cgroup: in a pid namespace shared with another container (a
+# CRI pod with shareProcessNamespace) the init's children outlive it, and
+# containerd's shim waits for them when it stops the container.
+new_bundle B20
+set_args "$B20" /bin/probe signal-trap
+brig_create "$B20"
+brig start "$ID"
+ID20=$ID PID20=$PID
+conf_cgroup_name CG21
+new_bundle B21
+ns_add "$B21" pid "/proc/$PID20/ns/pid"
+cfg "$B21" '.linux.cgroupsPath = $p' --arg p "/$CG21"
+set_args "$B21" /bin/sh -c '/bin/probe sleep 300 & exit 0'
+brig_create "$B21"
+brig start "$ID"
+wait_for 5 status_is "$ID" stopped
+LEFT=$(cat "$(conf_cgroup_dirs "$CG21" | head -n1)/cgroup.procs" 2>/dev/null | head -n1)
+if [ -n "$LEFT" ] && pid_alive "$LEFT"; then
+	brig kill --all "$ID" KILL
+	check_succeeds "[runc] kill --all of a stopped container whose init left a process succeeds"
+	check_true "[runc] kill --all of a stopped container signals the processes left in its cgroup" \
+		"pid $LEFT is alive" wait_for 5 eval '! pid_alive "$LEFT"'
+else
+	not_ok "[runc] kill --all of a stopped container signals the processes left in its cgroup" \
+		"no process was left in the cgroup of $ID (status $(state_field "$ID" status))"
+fi
+brig delete --force "$ID"
+
+# Joining a pid namespace by path takes the intermediate process (spawn.c):
+# the init must still land in its cgroup in every hierarchy, v1 ones
+# included (the pid the parent writes there used to race with the init's).
+conf_cgroup_name CG22
+new_bundle B22
+ns_add "$B22" pid "/proc/$PID20/ns/pid"
+cfg "$B22" '.linux.cgroupsPath = $p' --arg p "/$CG22"
+set_args "$B22" /bin/probe signal-trap
+outside=
+for _ in $(seq 1 20); do
+	brig_create "$B22"
+	[ "$RC" = 0 ] || { outside="create failed: $ERR"; break; }
+	outside=$(grep -v ":/$CG22\$" "/proc/$PID/cgroup" 2>/dev/null)
+	brig delete --force "$ID"
+	[ -z "$outside" ] || break
+done
+check_eq "[config-linux.md#cgroups-path] an init joining a pid namespace by path is in cgroupsPath in every hierarchy" "" "$outside"
+brig delete --force "$ID20"
+
 # linux.cgroupsPath: create places the init there, delete removes it.
 conf_cgroup_name CG
 new_bundle B15

@@ -110,6 +110,36 @@ brig_create "$B"
 check_error_line "[runtime.md#lifecycle] a mount the runtime cannot make MUST generate an error" create
 check_no_container
 
+# Over /proc only a procfs: a new one, or a bind of the root of one (rootless
+# podman's --pid host binds the host's /proc), and under it only lxcfs's files.
+new_bundle B
+ns_del "$B" pid
+cfg "$B" '.mounts |= map(if .destination == "/proc"
+	then {destination: "/proc", type: "bind", source: "/proc", options: ["rbind", "nosuid", "noexec", "nodev"]}
+	else . end)'
+set_args "$B" /bin/probe cat /proc/1/comm
+brig_run "$B"
+check_succeeds "[runc] a bind of the root of a procfs over /proc is allowed"
+check_eq "[runc] ... and shows that procfs" "$(cat /proc/1/comm)" "$OUT"
+for src in "$CONF_TMP/data" /proc/sys; do
+	cfg "$B" '(.mounts[] | select(.destination == "/proc")).source = $s' --arg s "$src"
+	brig_create "$B"
+	check_error_line "[runc] a bind of ${src/#$CONF_TMP/a directory} (not the root of a procfs) over /proc is refused" create
+	check_no_container
+done
+new_bundle B
+echo "cpu: lxcfs" >"$CONF_TMP/cpuinfo"
+add_mount "$B" /proc/cpuinfo none "$CONF_TMP/cpuinfo" bind ro
+set_args "$B" /bin/probe cat /proc/cpuinfo
+brig_run "$B"
+check_eq "[runc] a bind over /proc/cpuinfo (lxcfs) is allowed" "cpu: lxcfs" "$OUT"
+new_bundle B
+add_mount "$B" /proc/kcore none "$CONF_TMP/cpuinfo" bind ro
+brig_create "$B"
+check_error_line "[runc] a bind over another file of /proc is refused" create \
+	"mounts[7] (/proc/kcore): bind mounts over '/proc/kcore' are not allowed"
+check_no_container
+
 # ---- mount propagation ------------------------------------------------------
 
 # A shared host mount, bound into the container three ways; a mount made on
@@ -162,12 +192,40 @@ for prop in slave private shared; do
 	private) check_eq "[config-linux.md#rootfs-mount-propagation] rootfsPropagation private: / is private" private "$p" ;;
 	shared) check_match "[config-linux.md#rootfs-mount-propagation] rootfsPropagation shared: / is shared" 'shared:[0-9]+' "$p" ;;
 	esac
-	if [ "$prop" != shared ]; then
-		check_eq "[config-linux.md#rootfs-mount-propagation] rootfsPropagation $prop: the container's mounts do not reach the host" \
-			"$before" "$(conf_mounts_under "$B/rootfs" | wc -l)"
-	fi
+	check_eq "[config-linux.md#rootfs-mount-propagation] rootfsPropagation $prop: the container's mounts do not reach the host" \
+		"$before" "$(conf_mounts_under "$B/rootfs" | wc -l)"
 	conf_unmount_under "$B/rootfs"
 done
+
+# rootfsPropagation rshared with an rshared volume, what containerd's CRI
+# asks for a Kubernetes "Bidirectional" mount: the volume stays in the host's
+# peer group (runc), so a mount made in the container reaches the host and
+# one made on the host reaches the container.
+mkdir -p "$CONF_TMP/bidi"
+mount -t tmpfs conf-bidi "$CONF_TMP/bidi" && CONF_MOUNTS+=("$CONF_TMP/bidi")
+mount --make-shared "$CONF_TMP/bidi"
+mkdir -p "$CONF_TMP/bidi/in" "$CONF_TMP/bidi/host"
+new_bundle B
+mount_out "$B"
+cfg "$B" '.linux.rootfsPropagation = "rshared" | del(.linux.seccomp)
+	| .process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+	| .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+add_mount "$B" /bidi none "$CONF_TMP/bidi" rbind rshared
+set_args "$B" /bin/sh -c 'mount -t tmpfs conf-bidi-in /bidi/in && echo in >/bidi/in/marker; touch /out/mounted
+	while [ ! -e /out/go ]; do sleep 0.05; done
+	/bin/probe stat /bidi/host/marker >/out/late.tmp; mv /out/late.tmp /out/late'
+brig_create "$B"
+brig start "$ID"
+wait_for 10 test -e "$B/out/mounted"
+check_eq "[runc] rootfsPropagation rshared: a mount made in the container on an rshared volume reaches the host" \
+	in "$(cat "$CONF_TMP/bidi/in/marker" 2>/dev/null)"
+mount -t tmpfs conf-bidi-host "$CONF_TMP/bidi/host" && CONF_MOUNTS+=("$CONF_TMP/bidi/host")
+touch "$CONF_TMP/bidi/host/marker" "$B/out/go"
+wait_for 10 test -e "$B/out/late"
+check_eq "[runc] rootfsPropagation rshared: a host mount made later on the volume reaches the container" file \
+	"$(kv type "$(cat "$B/out/late" 2>/dev/null)")"
+brig delete --force "$ID"
+conf_unmount_under "$CONF_TMP/bidi"
 
 # ---- maskedPaths and readonlyPaths ------------------------------------------
 
@@ -241,6 +299,28 @@ brig_run "$B"
 check_eq "[config-linux.md#default-devices] the default devices are supplied without a /dev tmpfs too" \
 	"chr chr chr chr chr chr" "$(for f in null zero full random urandom tty; do kv "$f.type"; done | tr '\n' ' ' | sed 's/ $//')"
 
+# A "ro" /dev (runc's "ro /dev mount" test) is filled first (device nodes,
+# the mount points of /dev/pts and /dev/shm, /dev/console) and made read-only
+# at the end, as runc does; so is a "ro" tmpfs (copy-up goes in first).
+new_bundle B
+cfg "$B" '.mounts |= map(if .destination == "/dev" then .options += ["ro"] else . end)'
+add_mount "$B" /etc tmpfs tmpfs ro tmpcopyup
+set_args "$B" /bin/probe @dev statfs /dev + @dev writable /dev + @null writable /dev/null \
+	+ @pts mountinfo /dev/pts + @etc statfs /etc + @passwd readable /etc/passwd
+brig_run "$B"
+check_succeeds "[runc] a container whose /dev tmpfs is \"ro\" runs"
+check_eq "[config.md#mounts] ... its /dev is read-only" "1 no" "$(kv dev.rdonly) $(kv dev.writable)"
+check_eq "[config-linux.md#default-devices] ... and has its devices and the mounts below it" "yes devpts" \
+	"$(kv null.writable) $(kv pts.mnt.fstype)"
+check_eq "[runc] a \"ro\" tmpfs with tmpcopyup holds the copied files and is read-only" "yes 1" \
+	"$(kv passwd.readable) $(kv etc.rdonly)"
+cfg "$B" '.process.terminal = true'
+set_args "$B" /bin/probe @console stat /dev/console + @dev statfs /dev
+brig_run "$B"
+O=$(tr -d '\r' <<<"$OUT")
+check_eq "[runc] ... with a terminal too: /dev/console is bound, then /dev is read-only" "0 chr 1" \
+	"$RC $(kv console.type "$O") $(kv dev.rdonly "$O")"
+
 # ---- linux.devices -----------------------------------------------------------
 
 new_bundle B
@@ -285,6 +365,18 @@ check_eq "[config-linux.md#sysctl] the host's values are untouched" "$host_fwd $
 cfg "$B" '.linux.sysctl = {"net.conformance.no_such_key": "1"}'
 brig_create "$B"
 check_error_line "[runtime.md#create] a sysctl that cannot be applied MUST generate an error" create
+check_no_container
+# kernel.hostname conflicts with the hostname field (runc's validator, crun's
+# uts-sysctl test); kernel.domainname has no OCI field and is set.
+cfg "$B" '.linux.sysctl = {"kernel.domainname": "conf.example"} | .hostname = "conf-host"'
+set_args "$B" /bin/probe hostname
+brig_run "$B"
+check_eq "[runc] sysctl kernel.domainname is set (a uts namespace)" "conf-host conf.example" \
+	"$(kv hostname) $(kv domainname)"
+cfg "$B" '.linux.sysctl = {"kernel.hostname": "other"}'
+brig_create "$B"
+check_error_line "[runc] sysctl kernel.hostname is refused: it conflicts with the hostname field" create
+check_contains "[runc] ... naming the key" '.linux.sysctl["kernel.hostname"]: conflicts' "$ERR"
 check_no_container
 
 conf_finish

@@ -125,6 +125,68 @@ brig_run "$B"
 check_fails "[config-linux.md#seccomp] a profile that denies execve cannot start the program"
 check_no_container
 
+# ---- syscalls newer than the profile: ENOSYS, as runc ---------------------------------
+
+# brig spec's profile (default action ERRNO, EPERM) names syscalls up to the
+# 450s. 1000 is above all of them: runc answers ENOSYS, so that callers fall
+# back as on an older kernel, not the default EPERM.
+new_bundle B
+set_args "$B" /bin/probe @hi syscall 1000 + @lo syscall 400
+export BRIG_SECCOMP_CACHE=$CONF_TMP/enosys-cache # the host-wide one is not ours to fill
+brig_run "$B"
+check_eq "[runc] a syscall numbered above the highest one the profile names fails with ENOSYS" \
+	ENOSYS "$(kv hi.errno)"
+if [ "$(uname -m)" = x86_64 ]; then # 335..423 is a hole in x86-64's table
+	check_eq "[runc] ... one below it that the profile does not allow keeps the default action (EPERM)" \
+		EPERM "$(kv lo.errno)"
+else
+	skip "[runc] ... one below it keeps the default action" "needs x86-64's table"
+fi
+new_id ID
+brig --debug --log "$CONF_TMP/enosys.log" run --bundle "$B" "$ID" # the same profile again
+check_eq "[brig] ... also when the filter comes from the cache" "from the cache ENOSYS" \
+	"$(grep -o 'from the cache' "$CONF_TMP/enosys.log" | head -n1) $(kv hi.errno)"
+seccomp "$B" '.defaultErrnoRet = 122'
+brig_run "$B"
+check_eq "[runc] ... whatever the default errno is" ENOSYS "$(kv hi.errno)"
+seccomp "$B" '.defaultAction = "SCMP_ACT_KILL_PROCESS" | del(.defaultErrnoRet)'
+set_args "$B" /bin/probe @hi syscall 1000
+brig_run "$B"
+check_eq "[runc] ... and under a default action that kills" "0 ENOSYS" "$RC $(kv hi.errno)"
+new_bundle B
+set_args "$B" /bin/probe @hi syscall 1000
+allow_all "$B"
+seccomp "$B" '.syscalls += [{names: ["mkdir"], action: "SCMP_ACT_ERRNO", errnoRet: 122}]'
+brig_run "$B"
+check_eq "[runc] a profile whose default action allows leaves unknown syscalls to the kernel (ENOSYS)" \
+	ENOSYS "$(kv hi.errno)"
+new_bundle B
+brig seccomp explain "$B/config.json"
+check_match "[brig] seccomp explain shows the ENOSYS stub and its limit" \
+	"^#   arch [a-z0-9_]+: syscall > [0-9]+" "$OUT"
+
+# ---- what brig does under the user's filter ------------------------------------------
+
+# Nothing brig does after loading the filter may depend on the filter's
+# errno: runc's "seccomp defaultErrnoRet=ENXIO" profile does not allow
+# close_range, which brig used to call (and fail on) after the filter.
+new_bundle B
+set_args "$B" /bin/probe cwd
+seccomp "$B" '.defaultErrnoRet = 6 | .syscalls |= map(.names -= ["close_range"])'
+brig_run "$B"
+check_eq "[runc] a profile with defaultErrnoRet ENXIO that refuses close_range still runs the program" \
+	"0 /" "$RC $(kv cwd)"
+cfg "$B" '.process.noNewPrivileges = false' # the filter then loads before the user change
+brig_run "$B"
+check_eq "[runc] ... also when the filter loads before the user change (no noNewPrivileges)" \
+	"0 /" "$RC $(kv cwd)"
+set_args "$B" /bin/probe sleep 30
+brig_create "$B"
+brig start "$ID"
+brig exec "$ID" /bin/probe cwd
+check_eq "[runc] ... and exec into it runs its program" "0 /" "$RC $(kv cwd)"
+brig delete --force "$ID"
+
 # ---- the default profile ---------------------------------------------------------
 
 # CAP_SYS_ADMIN is added so that only seccomp stands in the way; the profile in

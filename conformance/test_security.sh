@@ -116,6 +116,104 @@ check_eq "[config-linux.md#devices] a device path through a symlink is created i
 	"$(ls -A "$CONF_TMP/outside-dev")"
 brig delete --force "$ID"
 
+# ---- issue #12: what a rootfs owner could swap ---------------------------------
+# (the races themselves are in test_races.sh; these are the static cases)
+
+# masked paths: the host's null device on files, an empty read-only tmpfs on
+# directories, checked in the container (CVE-2025-31133 class)
+new_bundle B
+cfg "$B" '.linux.maskedPaths = ["/proc/keys", "/proc/timer_list", "/proc/acpi", "/sys/firmware"]'
+set_args "$B" /bin/probe @keys stat /proc/keys + @timer stat /proc/timer_list + @acpi statfs /proc/acpi \
+	+ @fw statfs /sys/firmware
+brig_run "$B"
+check_eq "[config-linux.md#masked-paths] a masked file is the null device (1:3)" "chr 1:3 chr 1:3" \
+	"$(kv keys.type) $(kv keys.rdev) $(kv timer.type) $(kv timer.rdev)"
+check_eq "[config-linux.md#masked-paths] a masked directory is an empty read-only tmpfs" \
+	"0x1021994 1 0x1021994 1" "$(kv acpi.fstype) $(kv acpi.rdonly) $(kv fw.fstype) $(kv fw.rdonly)"
+
+# the container's own dev/null is never the bind source: here a symlink to a
+# procfs file (the config has no /dev tmpfs, so it is the rootfs's)
+# (a /dev bound from the host: brig creates no device there)
+new_bundle B
+mkdir -p "$CONF_TMP/fakedev"
+ln -sf /proc/sys/kernel/core_pattern "$CONF_TMP/fakedev/null"
+cfg "$B" 'del(.mounts[] | select(.destination == "/dev" or (.destination | startswith("/dev/"))))
+	| .linux.maskedPaths = ["/proc/keys"]'
+add_mount "$B" /dev none "$CONF_TMP/fakedev" rbind
+set_args "$B" /bin/probe @keys stat /proc/keys
+brig_run "$B"
+check_eq "[brig] a masked file binds the host's /dev/null, never the container's dev/null (here a symlink to core_pattern)" \
+	"chr 1:3" "$(kv keys.type) $(kv keys.rdev)"
+
+# proc and sysfs only on an ordinary directory (runc's words), never through
+# a symlink: elsewhere in the rootfs, or over the container's root
+for target in fakeproc /; do
+	new_bundle B
+	rmdir "$B/rootfs/proc"
+	mkdir -p "$B/rootfs/fakeproc"
+	ln -s "$target" "$B/rootfs/proc"
+	set_args "$B" /bin/true
+	brig_run "$B"
+	check_match "[brig] proc is not mounted through rootfs/proc -> $target (\"must be mounted on ordinary directory\")" \
+		'filesystem "proc" must be mounted on ordinary directory' "$ERR"
+	check_no_container
+	check_eq "[brig] ... and nothing was mounted in the rootfs" "" "$(conf_mounts_under "$B/rootfs")"
+done
+new_bundle B
+rmdir "$B/rootfs/sys"
+ln -s fakesys "$B/rootfs/sys"
+mkdir "$B/rootfs/fakesys"
+set_args "$B" /bin/true
+brig_run "$B"
+check_match "[brig] sysfs is not mounted through rootfs/sys -> fakesys" \
+	'filesystem "sysfs" must be mounted on ordinary directory' "$ERR"
+
+# a mount destination that resolves to the container's root (a symlink to /)
+mkdir -p "$CONF_TMP/victim-bind"
+new_bundle B
+ln -s / "$B/rootfs/data"
+add_mount "$B" /data none "$CONF_TMP/victim-bind" rbind rw
+set_args "$B" /bin/true
+brig_run "$B"
+check_match "[brig] a mount destination that resolves to the container's root is refused" \
+	"mount '/data': the destination resolves to the container's root" "$ERR"
+check_no_container
+
+# a rootfs that is a symlink, has one in its path, or is the host's root
+mkdir -p "$CONF_TMP/victim-root"
+new_bundle B
+mv "$B/rootfs" "$B/rootfs.real"
+ln -s "$CONF_TMP/victim-root" "$B/rootfs"
+set_args "$B" /bin/true
+brig_run "$B"
+check_match "[runc] a rootfs that is a symlink is refused (\"invalid rootfs\")" "invalid rootfs" "$ERR"
+check_no_container
+check_eq "[brig] ... and nothing is created where the symlink points" "" "$(ls -A "$CONF_TMP/victim-root")"
+ln -s "$B" "$CONF_TMP/bundle-link"
+cfg "$B" '.root.path = $p' --arg p "$CONF_TMP/bundle-link/rootfs.real"
+brig_run "$B"
+check_match "[runc] a rootfs with a symlink in its path is refused" "invalid rootfs" "$ERR"
+cfg "$B" '.root.path = "/"'
+brig_run "$B"
+check_match "[runc] the host's root as rootfs is refused" "invalid rootfs: '/' is the host's root" "$ERR"
+check_no_container
+
+# ---- no process.capabilities: no capability at all (runc) -----------------------
+
+new_bundle B
+cfg "$B" 'del(.process.capabilities)'
+set_args "$B" /bin/probe caps
+brig_run "$B"
+check_eq "[runc] without process.capabilities every capability set is empty" \
+	"0000000000000000 0000000000000000 0000000000000000 0000000000000000 0000000000000000" \
+	"$(kv eff) $(kv prm) $(kv bnd) $(kv inh) $(kv amb)"
+set_args "$B" /bin/probe sleep 30
+brig_create "$B"
+brig exec "$ID" /bin/probe caps
+check_eq "[runc] ... and a process exec'd into it has none either" \
+	"0000000000000000 0000000000000000 0000000000000000" "$(kv eff) $(kv prm) $(kv bnd)"
+brig delete --force "$ID"
+
 # ---- the container cannot reach the state dir --------------------------------
 
 new_bundle B

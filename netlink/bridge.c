@@ -4,7 +4,7 @@
  * forwarding of what it receives is off and IPv6 is off on it, so a container
  * can reach nothing beyond the bridge (and the host's address on it, for a
  * host-reachable network) even if it adds routes of its own. */
-#include "netlink/netlink.h"
+#include "netlink/internal.h"
 #include "netlink/rtnl/rtnl.h"
 
 #include <arpa/inet.h>

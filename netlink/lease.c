@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Address allocation on a brig network: pure functions over the lease list,
  * so tests/test_network.c covers exhaustion, reuse and requests. */
-#include "netlink/netlink.h"
+#include "netlink/internal.h"
 
 static uint32_t mask_of(unsigned prefix)
 {

@@ -5,7 +5,7 @@
  * and set up. On delete brig moves it back under its original name, with
  * the addresses it had (see docs/networking.md for how that relates to the
  * spec's words on namespace lifecycle). */
-#include "netlink/netlink.h"
+#include "netlink/internal.h"
 #include "netlink/rtnl/rtnl.h"
 
 #include <linux/if_addr.h>

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Container networking: linux.netDevices and brig's own networks (bridges
- * with no uplink, docs/networking.md). Private to runtime/: lifecycle.c plans
- * at create, sets up while the child waits, and tears down at delete. */
+/* netlink: container networking. linux.netDevices and brig's own networks
+ * (bridges with no uplink, docs/networking.md): planned at create, set up
+ * while the container's process waits with its namespaces made, torn down at
+ * delete, and the `brig network` store. rtnl/ below is the rtnetlink layer
+ * (libmnl) it is built on, private to this module. */
 #pragma once
 
 #include "base/base.h"
@@ -51,7 +53,19 @@ int network_setup(const struct network_plan *p, pid_t init_pid, int state_dir_fd
  * Tries every step; -1 names the first that failed. */
 int network_teardown(int state_dir_fd, struct brig_error *err);
 
-/* ---- the networks directory (netstore.c) ---- */
+/* `brig network create`: n's name, subnet, mode, icc and mtu are the
+ * caller's; its bridge and creation time are filled in. Refuses a name or
+ * subnet that clashes with an existing network; leaves nothing on error. */
+int network_create(struct spec_network *n, struct brig_error *err);
+/* `brig network rm`: the bridge and the definition; refused while
+ * containers are attached. */
+int network_remove(const char *name, struct brig_error *err);
+/* Whether brig may manage its networks: root of the host's user namespace. */
+bool network_privileged(void);
+/* Brings up lo in the calling process's network namespace. */
+int network_loopback_up(struct brig_error *err);
+
+/* ---- the networks directory (store.c) ---- */
 
 struct netstore {
 	int dir_fd;
@@ -75,45 +89,3 @@ int netstore_save_leases(int dir_fd, const char *name, const struct spec_lease *
 int netstore_list(int dir_fd, char ***ret, struct brig_error *err);
 /* This boot's id (/proc/sys/kernel/random/boot_id). */
 char *netstore_boot_id(void);
-
-/* ---- the bridge (netbridge.c) ---- */
-
-struct netlink;
-/* The bridge's index, creating and configuring it when it is missing
- * (after a reboot); an existing link of that name must be a bridge. */
-int netbridge_ensure(struct netlink *nl, const struct spec_network *n, int *ret_index,
-		     struct brig_error *err);
-int netbridge_remove(struct netlink *nl, const struct spec_network *n, struct brig_error *err);
-
-/* ---- address allocation (netlease.c, pure) ---- */
-
-/* The first address is the bridge's (host-reachable) or reserved: the
- * container range is first+1 .. broadcast-1. want NULL: the lowest free. */
-int lease_pick(const struct spec_network *n, const struct spec_lease *v, size_t nv,
-	       const uint32_t *want, uint32_t *ret, struct brig_error *err);
-/* Whether addr may be asked for on n (in the subnet, not reserved). */
-int lease_check(const struct spec_network *n, uint32_t addr, struct brig_error *err);
-/* Drops the leases stale() says are void; returns the new count. */
-size_t lease_prune(struct spec_lease *v, size_t n,
-		   bool (*stale)(const struct spec_lease *l, void *data), void *data);
-/* Whether two subnets share an address. */
-bool lease_subnets_overlap(const struct spec_cidr *a, const struct spec_cidr *b);
-
-/* ---- setup and teardown internals (network.c, netdev.c) ---- */
-
-/* The two sides of a container's networking. */
-struct net_ctx {
-	struct netlink *host;
-	struct netlink *ctr; /* NULL: the container's namespace is gone */
-	int netns_fd;	     /* the container's, -1 when gone */
-	int host_netns_fd;   /* brig's own */
-};
-
-/* Reads each netDevice on the host (index, MAC, state, addresses) into
- * rec->devs; a missing device is an error. */
-int netdev_gather(struct net_ctx *c, const struct network_plan *p, struct spec_netrecord *rec,
-		  struct brig_error *err);
-/* Moves them into the container, renamed, with their addresses, up. */
-int netdev_move_in(struct net_ctx *c, const struct spec_netrecord *rec, struct brig_error *err);
-/* Brings each back under its host name with its addresses, wherever it is. */
-int netdev_move_out(struct net_ctx *c, const struct spec_netrecord *rec, struct brig_error *err);

@@ -5,7 +5,7 @@
  * the setup wrote before acting. A container joins a brig network through a
  * veth pair: the host end on the network's bridge, the other end created
  * right in the container's namespace as eth0 with its leased address. */
-#include "netlink/netlink.h"
+#include "netlink/internal.h"
 #include "netlink/rtnl/rtnl.h"
 
 #include <arpa/inet.h>
@@ -80,6 +80,11 @@ static int plan_devs(struct network_plan *p, const struct spec *s, struct brig_e
 	return 0;
 }
 
+bool network_privileged(void)
+{
+	return geteuid() == 0 && !process_in_userns();
+}
+
 int network_plan(const struct spec *s, const char *root, const char *id, const char *network_opt,
 		 struct network_plan *ret, struct brig_error *err)
 {
@@ -99,6 +104,12 @@ int network_plan(const struct spec *s, const char *root, const char *id, const c
 		return err_set(err, EINVAL, NETWORK_IP_ANNOTATION " needs " NETWORK_ANNOTATION);
 	if (!name && !s->linux.n_net_devices)
 		return 0;
+	if (name && !network_privileged())
+		return err_set(
+		    err, EPERM,
+		    "network '%s': brig's networks need root (they are host bridges); "
+		    "rootless containers use their caller's network (slirp4netns, pasta)",
+		    name);
 	ret->active = true;
 	ret->own_netns = !s->linux.namespaces[SPEC_NS_NETWORK].path;
 	ret->dir = xstrdup(network_dir());

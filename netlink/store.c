@@ -5,7 +5,7 @@
  * definitions survive a reboot; the leases carry the boot id and their
  * container's state directory, so those a reboot or a lost container left
  * are dropped on the next read. */
-#include "netlink/netlink.h"
+#include "netlink/internal.h"
 
 #include <dirent.h>
 #include <fcntl.h>

@@ -72,7 +72,9 @@ void cache_key(const struct spec_seccomp *s, uint32_t arch, uint8_t key[SHA256_L
 {
 	struct sha256 h;
 	sha256_init(&h);
-	put_str(&h, "brig seccomp cache key v1");
+	/* v2: programs start with the -ENOSYS stub (enosys.c); a v1 entry,
+	 * made without it, must never be read back for the same profile */
+	put_str(&h, "brig seccomp cache key v2");
 	put_u64(&h, arch);
 	put_u64(&h, scmp_version());
 	/* everything that shapes the program or the flags; not listenerPath

@@ -203,6 +203,19 @@ static int add_arches(scmp_filter_ctx ctx, const struct compile *c, const struct
 	return 0;
 }
 
+/* The stub of enosys.c for the filter's arches: the target, then the
+ * profile's. */
+static void plan_enosys(const struct spec_seccomp *s, const struct compile *c,
+			struct enosys_plan *ret)
+{
+	uint32_t tokens[ENOSYS_MAX_ARCHES];
+	size_t n = 0;
+	for (size_t i = 0; s->architectures && s->architectures[i] && n < ARRAY_SIZE(tokens); i++)
+		if ((tokens[n] = arch_token(s->architectures[i])) != 0)
+			n++;
+	enosys_plan(s, c->arch, tokens, n, ret);
+}
+
 static void ctx_release(scmp_filter_ctx *ctx)
 {
 	if (*ctx)
@@ -355,6 +368,29 @@ static void hex(const uint8_t *key, char out[65])
 		snprintf(out + 2 * i, 3, "%02x", key[i]);
 }
 
+/* The -ENOSYS stub, then libseccomp's program. */
+static struct filter *prepend_enosys(const struct spec_seccomp *s, const struct compile *c,
+				     struct filter *f)
+{
+	_cleanup_filter_ struct filter *prog = f;
+	struct enosys_plan plan;
+	struct sock_filter stub[ENOSYS_STUB_MAX];
+	plan_enosys(s, c, &plan);
+	size_t n = enosys_stub(&plan, stub);
+	if (n == 0)
+		return steal_ptr(&prog);
+	size_t total = n + prog->prog.len;
+	if (total > BPF_MAXINSNS) {
+		cerr(c, E2BIG, "", "the filter has %zu instructions; the kernel takes at most %d",
+		     total, BPF_MAXINSNS);
+		return NULL;
+	}
+	_cleanup_free_ struct sock_filter *all = xcalloc(total, sizeof(*all));
+	memcpy(all, stub, n * sizeof(*all));
+	memcpy(all + n, prog->prog.filter, prog->prog.len * sizeof(*all));
+	return filter_new(all, total);
+}
+
 /* Compiles without the cache. */
 static struct filter *compile(const struct spec_seccomp *s, const struct compile *c)
 {
@@ -365,6 +401,8 @@ static struct filter *compile(const struct spec_seccomp *s, const struct compile
 	if (!ctx)
 		return NULL;
 	struct filter *f = export_bpf(ctx, c);
+	if (f)
+		f = prepend_enosys(s, c, f);
 	if (f) {
 		f->flags = flags.flags;
 		f->notify = flags.notify;
@@ -412,6 +450,10 @@ int filter_explain(const struct spec_seccomp *s, const struct filter_opts *o, in
 	_cleanup_(ctx_release) scmp_filter_ctx ctx = build(s, &c);
 	if (!ctx)
 		return -1;
+	struct enosys_plan plan;
+	plan_enosys(s, &c, &plan);
+	if (enosys_explain(&plan, fd) < 0)
+		return err_sys(err, "write the pseudo filter code");
 	int r = seccomp_export_pfc(ctx, fd);
 	if (r < 0)
 		return err_errno(err, r, "export the pseudo filter code");

@@ -29,6 +29,33 @@ struct compile {
 /* libseccomp's version as one number: major << 16 | minor << 8 | micro. */
 uint32_t scmp_version(void);
 
+/* ---- enosys.c: runc's -ENOSYS stub before libseccomp's program ---- */
+
+#define ENOSYS_MAX_ARCHES 8 /* the target and the profile's architectures */
+#define ENOSYS_MAX_GROUPS ENOSYS_MAX_ARCHES
+#define ENOSYS_STUB_MAX (3 + 6 * ENOSYS_MAX_GROUPS)
+
+struct enosys_arch {
+	uint32_t audit; /* AUDIT_ARCH_* as seccomp_data.arch has it */
+	uint32_t token; /* libseccomp's SCMP_ARCH_* */
+	uint32_t max;	/* the highest syscall number the profile names there */
+};
+
+struct enosys_plan {
+	struct enosys_arch arch[ENOSYS_MAX_ARCHES];
+	size_t n; /* 0: no stub */
+};
+
+/* Which arches get a stub section, and their highest syscall: target (the
+ * filter's own arch) and tokens (the profile's architectures). */
+void enosys_plan(const struct spec_seccomp *s, uint32_t target, const uint32_t *tokens,
+		 size_t n_tokens, struct enosys_plan *ret);
+/* The stub's instructions (at most ENOSYS_STUB_MAX) into out; 0: none. Its
+ * jumps end at the instruction after it: the filter goes right behind. */
+size_t enosys_stub(const struct enosys_plan *p, struct sock_filter *out);
+/* What the stub does, as '#' comment lines for `brig seccomp explain`. */
+int enosys_explain(const struct enosys_plan *p, int fd);
+
 /* ---- cache.c ---- */
 
 /* SHA-256 of a canonical serialization of s (not of its JSON text), the

@@ -6,6 +6,7 @@
 #include "spec/check.h"
 
 #include <ctype.h>
+#include <linux/capability.h>
 
 struct rule_def {
 	struct spec_rule r;
@@ -166,9 +167,7 @@ void check_add(struct check_ctx *c, enum check_rule r, enum spec_severity sev, c
 
 /* ---- process ---- */
 
-/* The host uid that container uid 0 is, or -1 when no mapping says (a
- * joined user namespace). */
-static int64_t host_root(const struct spec_linux *l)
+int64_t check_host_root(const struct spec_linux *l)
 {
 	if (!l->namespaces[SPEC_NS_USER].present)
 		return 0;
@@ -186,7 +185,7 @@ static void check_user(struct check_ctx *c)
 			  "no user namespace: container uids are host uids");
 	if (!s->has_process || s->process.user.uid != 0)
 		return;
-	if (host_root(&s->linux) == 0)
+	if (check_host_root(&s->linux) == 0)
 		check_add(c, R_ROOT_USER, SPEC_SEV_HIGH, ".process.user.uid",
 			  "the process runs as uid 0, which is root on the host");
 }
@@ -196,29 +195,31 @@ static const struct {
 	enum spec_severity sev;
 	const char *why;
 } dangerous_caps[] = {
-    {21, SPEC_SEV_HIGH, "mount, namespaces, bpf, and most of the kernel's admin interfaces"},
-    {16, SPEC_SEV_HIGH, "loads kernel modules"},
-    {17, SPEC_SEV_HIGH, "raw I/O ports and memory"},
-    {19, SPEC_SEV_HIGH, "ptrace of any process it can see"},
-    {2, SPEC_SEV_HIGH, "open_by_handle_at reaches any host file (the shocker exploit)"},
-    {39, SPEC_SEV_HIGH, "loads BPF programs"},
-    {33, SPEC_SEV_HIGH, "changes the MAC policy"},
-    {32, SPEC_SEV_HIGH, "overrides the MAC policy"},
-    {12, SPEC_SEV_HIGH, "reconfigures the network: interfaces, routes, firewall"},
-    {38, SPEC_SEV_MEDIUM, "perf_event_open and other performance monitoring"},
-    {22, SPEC_SEV_MEDIUM, "reboots the host and kexec"},
-    {25, SPEC_SEV_MEDIUM, "sets the system clock"},
-    {34, SPEC_SEV_MEDIUM, "reads the kernel log and addresses"},
-    {30, SPEC_SEV_MEDIUM, "changes the audit configuration"},
-    {40, SPEC_SEV_MEDIUM, "checkpoint/restore: sets pids, reads others' maps"},
-    {15, SPEC_SEV_MEDIUM, "bypasses IPC permission checks"},
-    {24, SPEC_SEV_LOW, "overrides resource limits"},
-    {9, SPEC_SEV_LOW, "changes immutable and append-only files"},
-    {13, SPEC_SEV_LOW, "raw sockets: spoofed packets on the container's network"},
-    {20, SPEC_SEV_LOW, "process accounting"},
+    {CAP_SYS_ADMIN, SPEC_SEV_HIGH,
+     "mount, namespaces, bpf, and most of the kernel's admin interfaces"},
+    {CAP_SYS_MODULE, SPEC_SEV_HIGH, "loads kernel modules"},
+    {CAP_SYS_RAWIO, SPEC_SEV_HIGH, "raw I/O ports and memory"},
+    {CAP_SYS_PTRACE, SPEC_SEV_HIGH, "ptrace of any process it can see"},
+    {CAP_DAC_READ_SEARCH, SPEC_SEV_HIGH,
+     "open_by_handle_at reaches any host file (the shocker exploit)"},
+    {CAP_BPF, SPEC_SEV_HIGH, "loads BPF programs"},
+    {CAP_MAC_ADMIN, SPEC_SEV_HIGH, "changes the MAC policy"},
+    {CAP_MAC_OVERRIDE, SPEC_SEV_HIGH, "overrides the MAC policy"},
+    {CAP_NET_ADMIN, SPEC_SEV_HIGH, "reconfigures the network: interfaces, routes, firewall"},
+    {CAP_PERFMON, SPEC_SEV_MEDIUM, "perf_event_open and other performance monitoring"},
+    {CAP_SYS_BOOT, SPEC_SEV_MEDIUM, "reboots the host and kexec"},
+    {CAP_SYS_TIME, SPEC_SEV_MEDIUM, "sets the system clock"},
+    {CAP_SYSLOG, SPEC_SEV_MEDIUM, "reads the kernel log and addresses"},
+    {CAP_AUDIT_CONTROL, SPEC_SEV_MEDIUM, "changes the audit configuration"},
+    {CAP_CHECKPOINT_RESTORE, SPEC_SEV_MEDIUM, "checkpoint/restore: sets pids, reads others' maps"},
+    {CAP_IPC_OWNER, SPEC_SEV_MEDIUM, "bypasses IPC permission checks"},
+    {CAP_SYS_RESOURCE, SPEC_SEV_LOW, "overrides resource limits"},
+    {CAP_LINUX_IMMUTABLE, SPEC_SEV_LOW, "changes immutable and append-only files"},
+    {CAP_NET_RAW, SPEC_SEV_LOW, "raw sockets: spoofed packets on the container's network"},
+    {CAP_SYS_PACCT, SPEC_SEV_LOW, "process accounting"},
 };
 
-#define KNOWN_CAPS ((UINT64_C(1) << 41) - 1) /* CAP_CHOWN .. CAP_CHECKPOINT_RESTORE */
+#define KNOWN_CAPS ((UINT64_C(1) << (CAP_CHECKPOINT_RESTORE + 1)) - 1) /* CAP_CHOWN .. */
 
 /* The first set holding cap, for the finding's path. */
 static const char *cap_set(const struct spec_capabilities *k, uint64_t bit)
@@ -239,11 +240,8 @@ static void check_caps(struct check_ctx *c)
 	const struct spec_capabilities *k = &c->s->process.capabilities;
 	if (!c->s->has_process)
 		return;
-	if (!k->present) {
-		check_add(c, R_ALL_CAPS, SPEC_SEV_HIGH, ".process.capabilities",
-			  "absent: the process keeps every capability of the runtime");
-		return;
-	}
+	if (!k->present)
+		return; /* absent: no capability at all (runc's reading, and brig's) */
 	uint64_t all = k->bounding | k->effective | k->permitted | k->inheritable | k->ambient;
 	if ((all & KNOWN_CAPS) == KNOWN_CAPS) {
 		check_add(

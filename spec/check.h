@@ -47,6 +47,10 @@ struct check_ctx {
 void check_add(struct check_ctx *c, enum check_rule r, enum spec_severity sev, const char *path,
 	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* check.c: the host uid that container uid 0 is; 0 without a user namespace, -1 when no
+ * mapping says (a joined one), INT64_MAX when 0 is not mapped. */
+int64_t check_host_root(const struct spec_linux *l);
+
 /* check_linux.c */
 void check_namespaces(struct check_ctx *c);
 void check_resources(struct check_ctx *c);

@@ -28,13 +28,31 @@ static bool is_host_ns_path(const char *path)
 	return path && (strncmp(path, "/proc/1/ns/", 11) == 0);
 }
 
+/* The host's network in a user namespace of the container's own whose root is
+ * not host root (brig spec --rootless, runc's rootless configs): the user
+ * namespace owns nothing of it, so the container cannot configure it (no
+ * CAP_NET_ADMIN or CAP_NET_RAW there); what it still shares is the host's
+ * loopback services and abstract unix sockets, as the user who runs it. */
+static bool network_unprivileged(const struct spec_linux *l)
+{
+	const struct spec_namespace *u = &l->namespaces[SPEC_NS_USER];
+	int64_t root = check_host_root(l);
+	return u->present && !u->path && root > 0;
+}
+
 void check_namespaces(struct check_ctx *c)
 {
 	const struct spec_linux *l = &c->s->linux;
 	for (size_t i = 0; i < ARRAY_SIZE(host_namespaces); i++) {
 		const struct spec_namespace *ns = &l->namespaces[host_namespaces[i].type];
 		const char *name = spec_ns_name(host_namespaces[i].type);
-		if (!ns->present)
+		if (!ns->present && host_namespaces[i].type == SPEC_NS_NETWORK &&
+		    network_unprivileged(l))
+			check_add(c, R_HOST_NETWORK, SPEC_SEV_MEDIUM, ".linux.namespaces",
+				  "no network namespace: the container shares the host's loopback "
+				  "services and abstract unix sockets (its user namespace gives it "
+				  "no privilege over the host's network)");
+		else if (!ns->present)
 			check_add(c, host_namespaces[i].rule, host_namespaces[i].sev,
 				  ".linux.namespaces", "no %s namespace: the container shares %s",
 				  name, host_namespaces[i].what);

@@ -261,6 +261,11 @@ static json_t *linux_object(const struct spec_default_opts *o)
 	add_id_mappings(l, o);
 	if (hardened(o))
 		json_object_set_new(l, "resources", hardened_resources());
+	else if (!rootless(o)) /* runc's example has it (ToRootless drops it): configs
+				* edited as "the object that has resources" find it */
+		json_object_set_new(
+		    l, "resources",
+		    json_pack("{s:[{s:b, s:s}]}", "devices", "allow", 0, "access", "rwm"));
 	json_object_set_new(l, "namespaces", namespaces_array(o));
 	json_object_set_new(l, "seccomp", seccomp_object(o));
 	json_object_set_new(l, "maskedPaths", strings(masked_paths, false));

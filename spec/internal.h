@@ -51,6 +51,16 @@ int perr_at(struct pctx *c, const char *key, const char *fmt, ...)
 int v_string(struct pctx *c, json_t *v, const char **ret);
 int v_u64(struct pctx *c, json_t *v, uint64_t max, uint64_t *ret);
 int v_i64(struct pctx *c, json_t *v, int64_t min, int64_t max, int64_t *ret);
+/* The kernel's limits on strings (without the NUL): PATH_MAX for a path,
+ * MAX_ARG_STRLEN for one argument or environment entry, __NEW_UTS_LEN for
+ * the host and domain names, a page for mount(2)'s data. */
+#define SPEC_PATH_MAX 4095
+#define SPEC_ARG_MAX (32 * 4096 - 1)
+#define SPEC_UTS_MAX 64
+#define SPEC_MOUNT_DATA_MAX 4095
+int check_max_len(struct pctx *c, const char *s, size_t max, const char *limit);
+int check_path_len(struct pctx *c, const char *s);
+int check_arg_len(struct pctx *c, const char *s);
 int check_abs_path(struct pctx *c, const char *s);
 int check_env(struct pctx *c, const char *s);
 int check_cpu_list(struct pctx *c, const char *s);

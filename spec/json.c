@@ -237,8 +237,31 @@ int v_i64(struct pctx *c, json_t *v, int64_t min, int64_t max, int64_t *ret)
 	return 0;
 }
 
+/* Strings the kernel takes are bounded by its limits, checked here so that
+ * an oversized value fails at once, naming its field, and never reaches a
+ * message whole. */
+int check_max_len(struct pctx *c, const char *s, size_t max, const char *limit)
+{
+	size_t n = strnlen(s, max + 1);
+	if (n > max)
+		return perr(c, "longer than %zu bytes, the kernel's limit (%s)", max, limit);
+	return 0;
+}
+
+int check_path_len(struct pctx *c, const char *s)
+{
+	return check_max_len(c, s, SPEC_PATH_MAX, "PATH_MAX");
+}
+
+int check_arg_len(struct pctx *c, const char *s)
+{
+	return check_max_len(c, s, SPEC_ARG_MAX, "MAX_ARG_STRLEN");
+}
+
 int check_abs_path(struct pctx *c, const char *s)
 {
+	if (check_path_len(c, s) < 0)
+		return -1;
 	if (s[0] != '/')
 		return perr(c, "expected an absolute path, got \"%s\"", s);
 	return 0;
@@ -247,6 +270,8 @@ int check_abs_path(struct pctx *c, const char *s)
 /* runc's rules for environment entries (populateProcessEnvironment). */
 int check_env(struct pctx *c, const char *s)
 {
+	if (check_arg_len(c, s) < 0)
+		return -1;
 	const char *eq = strchr(s, '=');
 	if (!eq)
 		return perr(c, "invalid environment variable \"%s\": missing '='", s);

@@ -15,7 +15,7 @@ static int check_version(struct pctx *c, const char *v)
 static int parse_root(struct pctx *c, json_t *v, void *out)
 {
 	struct spec_root *r = out;
-	if (get_string(c, v, "path", REQ, &r->path) < 0)
+	if (get_string_checked(c, v, "path", REQ, check_path_len, &r->path) < 0)
 		return -1;
 	return get_bool(c, v, "readonly", OPT, &r->readonly) < 0 ? -1 : 0;
 }
@@ -36,13 +36,14 @@ static int check_mount_option(struct pctx *c, const char *s)
 {
 	if (s[0] == '\0')
 		return perr(c, "empty mount option");
-	return 0;
+	/* mount(2) copies one page of data: more would be cut short */
+	return check_max_len(c, s, SPEC_MOUNT_DATA_MAX, "a page of mount data");
 }
 
 static int parse_mount(struct pctx *c, json_t *v, void *out)
 {
 	struct spec_mount *m = out;
-	if (get_string(c, v, "destination", REQ, &m->destination) < 0)
+	if (get_string_checked(c, v, "destination", REQ, check_path_len, &m->destination) < 0)
 		return -1;
 	if (m->destination[0] != '/') {
 		/* config.md: relative destinations are deprecated and relative
@@ -51,7 +52,7 @@ static int parse_mount(struct pctx *c, json_t *v, void *out)
 		free(m->destination);
 		m->destination = abs;
 	}
-	if (get_string(c, v, "source", OPT, &m->source) < 0 ||
+	if (get_string_checked(c, v, "source", OPT, check_path_len, &m->source) < 0 ||
 	    get_string(c, v, "type", OPT, &m->type) < 0 ||
 	    get_strv(c, v, "options", OPT, check_mount_option, &m->options) < 0 ||
 	    get_array(c, v, "uidMappings", OPT, sizeof(struct spec_idmap), parse_idmap,
@@ -74,7 +75,7 @@ static int parse_hook(struct pctx *c, json_t *v, void *out)
 	int r;
 
 	if (get_path(c, v, "path", REQ, &h->path) < 0 ||
-	    get_strv(c, v, "args", OPT, NULL, &h->args) < 0 ||
+	    get_strv(c, v, "args", OPT, check_arg_len, &h->args) < 0 ||
 	    get_strv(c, v, "env", OPT, check_env, &h->env) < 0)
 		return -1;
 	r = get_i64(c, v, "timeout", OPT, INT32_MIN, INT32_MAX, &timeout);
@@ -101,6 +102,12 @@ const char *ns_article(enum spec_ns_type t)
 	return t == SPEC_NS_IPC ? "an" : "a"; /* "a uts", "a user": spoken "you" */
 }
 
+/* sethostname(2) and setdomainname(2) take at most 64 bytes */
+static int check_uts_len(struct pctx *c, const char *s)
+{
+	return check_max_len(c, s, SPEC_UTS_MAX, "__NEW_UTS_LEN");
+}
+
 static int check_uts(struct pctx *c, const struct spec *s, const char *key, const char *value)
 {
 	if (value && !s->linux.namespaces[SPEC_NS_UTS].present)
@@ -119,8 +126,8 @@ static int parse_config(struct pctx *c, json_t *root, struct spec *s)
 	if (r < 0)
 		return -1;
 	s->has_process = r == 1;
-	if (get_string(c, root, "hostname", OPT, &s->hostname) < 0 ||
-	    get_string(c, root, "domainname", OPT, &s->domainname) < 0 ||
+	if (get_string_checked(c, root, "hostname", OPT, check_uts_len, &s->hostname) < 0 ||
+	    get_string_checked(c, root, "domainname", OPT, check_uts_len, &s->domainname) < 0 ||
 	    get_object(c, root, "hooks", OPT, parse_hooks, s->hooks) < 0 ||
 	    get_string_map(c, root, "annotations", &s->annotations, &s->n_annotations) < 0 ||
 	    get_object(c, root, "linux", OPT, parse_linux, &s->linux) < 0)
@@ -164,11 +171,6 @@ static int resolve_root(struct spec *s, const char *bundle_dir, struct brig_erro
 	return 0;
 }
 
-static void spec_freep(struct spec **s)
-{
-	spec_free(*s);
-}
-
 struct spec *spec_parse(const char *text, const char *name, const char *bundle_dir,
 			struct brig_error *err)
 {
@@ -176,7 +178,7 @@ struct spec *spec_parse(const char *text, const char *name, const char *bundle_d
 	_cleanup_json_ json_t *root = pctx_load(&c, text);
 	if (!root)
 		return NULL;
-	_cleanup_(spec_freep) struct spec *s = xcalloc(1, sizeof(*s));
+	_cleanup_spec_ struct spec *s = xcalloc(1, sizeof(*s));
 	if (parse_config(&c, root, s) < 0 || resolve_root(s, bundle_dir, err) < 0)
 		return NULL;
 	return steal_ptr(&s);

@@ -261,7 +261,13 @@ static int check_sysctl(struct pctx *c, const struct spec_linux *l, const char *
 	int t = sysctl_namespace(name);
 	if (t < 0)
 		return perr(c, "not namespaced: refusing to set it for the whole host");
-	return require_ns(c, l, t);
+	if (require_ns(c, l, t) < 0)
+		return -1;
+	/* runc's validator (and crun's uts-sysctl test): the OCI field says
+	 * what the hostname is; a sysctl must not say something else */
+	if (strcmp(name, "kernel.hostname") == 0)
+		return perr(c, "conflicts with the OCI \"hostname\" field: set that instead");
+	return 0;
 }
 
 static int check_sysctls(struct pctx *c, const struct spec_linux *l)
@@ -351,7 +357,7 @@ int parse_linux(struct pctx *c, json_t *v, void *out)
 	    get_each_entry(c, v, "timeOffsets", parse_time_offset, &l->time_offsets) < 0 ||
 	    get_array(c, v, "devices", OPT, sizeof(struct spec_device), parse_device, &l->devices,
 		      &l->n_devices) < 0 ||
-	    get_string(c, v, "cgroupsPath", OPT, &l->cgroups_path) < 0 ||
+	    get_string_checked(c, v, "cgroupsPath", OPT, check_path_len, &l->cgroups_path) < 0 ||
 	    get_object(c, v, "resources", OPT, parse_resources, &l->resources) < 0 ||
 	    get_string_map(c, v, "sysctl", &l->sysctl, &l->n_sysctl) < 0 ||
 	    get_object(c, v, "seccomp", OPT, parse_seccomp, &l->seccomp) < 0 ||

@@ -240,7 +240,7 @@ int parse_process(struct pctx *c, json_t *v, void *out)
 	if (get_bool(c, v, "terminal", OPT, &p->terminal) < 0 ||
 	    get_object(c, v, "consoleSize", OPT, parse_console_size, p) < 0 ||
 	    get_object(c, v, "user", OPT, parse_user, &p->user) < 0 ||
-	    get_strv(c, v, "args", REQ, NULL, &p->args) < 0)
+	    get_strv(c, v, "args", REQ, check_arg_len, &p->args) < 0)
 		return -1;
 	/* config.md: at least one entry, used as execvp's file */
 	if (!p->args[0])

@@ -11,17 +11,25 @@ static const struct name_value rule_types[] = {
     {"b", 'b'},
 };
 
+/* runc reads an access string as the set of its r, w and m letters: order,
+ * repeats and other letters do not matter ("rwa" from Docker-era configs is
+ * "rw"; runc's own tests use it). A string with none of the three would be a
+ * rule about nothing: refused (runc ignores it). "" is absent (= "rwm"). */
 static int check_access(struct pctx *c, const char *s)
 {
-	bool seen[3] = {false, false, false};
-	for (const char *p = s; *p; p++) {
-		const char *at = strchr("rwm", *p);
-		if (!at || seen[at - "rwm"])
-			return perr(
-			    c, "invalid access \"%s\" (expected a combination of r, w and m)", s);
-		seen[at - "rwm"] = true;
-	}
+	if (*s && !strpbrk(s, "rwm"))
+		return perr(c, "invalid access \"%s\" (expected some of r, w and m)", s);
 	return 0;
+}
+
+/* The set as "rwm" orders it. */
+static void canonical_access(const char *s, char out[4])
+{
+	size_t n = 0;
+	for (const char *l = "rwm"; *l; l++)
+		if (strchr(s, *l))
+			out[n++] = *l;
+	out[n] = '\0';
 }
 
 /* Absent fields mean "all": type 'a', major/minor -1, access "" (= "rwm"). */
@@ -41,7 +49,7 @@ static int parse_device_rule(struct pctx *c, json_t *v, void *out)
 		return -1;
 	d->type = (char)type;
 	if (access)
-		strcpy(d->access, access); /* at most "rwm": checked above */
+		canonical_access(access, d->access);
 	return 0;
 }
 

@@ -56,6 +56,12 @@ static int check_arch(struct pctx *c, const char *s)
 	return 0;
 }
 
+/* a unix socket's path fits sockaddr_un.sun_path (108 bytes with the NUL) */
+static int check_socket_path(struct pctx *c, const char *s)
+{
+	return check_max_len(c, s, 107, "sun_path");
+}
+
 static int check_flag(struct pctx *c, const char *s)
 {
 	if (!in_list(filter_flags, ARRAY_SIZE(filter_flags), s))
@@ -143,7 +149,8 @@ int parse_seccomp(struct pctx *c, json_t *v, void *out)
 	if (get_errno_ret(c, v, "defaultErrnoRet", s->default_action, &s->default_errno_ret) < 0 ||
 	    get_strv(c, v, "architectures", OPT, check_arch, &s->architectures) < 0 ||
 	    get_strv(c, v, "flags", OPT, check_flag, &s->flags) < 0 ||
-	    get_string(c, v, "listenerPath", OPT, &s->listener_path) < 0 ||
+	    get_string_checked(c, v, "listenerPath", OPT, check_socket_path, &s->listener_path) <
+		0 ||
 	    get_string(c, v, "listenerMetadata", OPT, &s->listener_metadata) < 0 ||
 	    get_array(c, v, "syscalls", OPT, sizeof(*s->syscalls), parse_syscall, &s->syscalls,
 		      &s->n_syscalls) < 0)

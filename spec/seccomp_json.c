@@ -54,18 +54,12 @@ static json_t *strv_json(char *const *v)
 	return a;
 }
 
-/* Integers above INT64_MAX (a mask of ~0) do not fit jansson's json_int_t;
+/* Integers above INT64_MAX (a mask of ~0) do not fit jansson's json_int_t:
  * they are written as the negative number of the same bits and fixed up in
- * the text by fix_big_ints(). */
-#define BIG_MARK "\"\\u0001big:"
-
+ * the text by fix_big_ints(). No other number of the object is negative. */
 static json_t *u64_json(uint64_t v)
 {
-	if (v <= INT64_MAX)
-		return json_integer((json_int_t)v);
-	char buf[48];
-	snprintf(buf, sizeof(buf), "\001big:%" PRIu64, v);
-	return json_string(buf);
+	return json_integer((json_int_t)v);
 }
 
 static json_t *syscall_json(const struct spec_seccomp_syscall *sc)
@@ -112,17 +106,38 @@ json_t *seccomp_json(const struct spec_seccomp *s)
 	return o;
 }
 
-/* Replaces each "\u0001big:N" string by the bare number N. */
+/* Writes each negative number of text unsigned. Strings are skipped (jansson escapes every
+ * quote in them), so that nothing a profile's strings hold is rewritten. */
 static char *fix_big_ints(char *text)
 {
-	char *p;
-	while ((p = strstr(text, BIG_MARK))) {
-		char *digits = p + strlen(BIG_MARK);
-		size_t n = strspn(digits, "0123456789");
-		memmove(p, digits, n);
-		memmove(p + n, digits + n + 1, strlen(digits + n + 1) + 1); /* drop the quote */
+	size_t minus = 0;
+	for (const char *p = text; *p; p++)
+		minus += *p == '-';
+	if (!minus)
+		return text;
+	/* "-1" becomes "18446744073709551615": at most 19 more bytes per number */
+	char *out = xmalloc(strlen(text) + 19 * minus + 1), *o = out;
+	bool in_string = false;
+	for (const char *p = text; *p;) {
+		char *end = NULL;
+		long long v = 0;
+		if (in_string) {
+			if (*p == '\\' && p[1])
+				*o++ = *p++;
+			else if (*p == '"')
+				in_string = false;
+		} else if (*p == '"') {
+			in_string = true;
+		} else if (*p == '-' && (v = strtoll(p, &end, 10)) < 0 && end > p + 1) {
+			o += sprintf(o, "%" PRIu64, (uint64_t)v);
+			p = end;
+			continue;
+		}
+		*o++ = *p++;
 	}
-	return text;
+	*o = '\0';
+	free(text);
+	return out;
 }
 
 char *spec_seccomp_format(const struct spec_seccomp *s, bool pretty)

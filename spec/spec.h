@@ -431,6 +431,11 @@ struct spec *spec_load(const char *bundle_dir, struct brig_error *err);
 struct spec *spec_parse(const char *text, const char *name, const char *bundle_dir,
 			struct brig_error *err);
 void spec_free(struct spec *s);
+static inline void spec_freep(struct spec **s)
+{
+	spec_free(*s);
+}
+#define _cleanup_spec_ _cleanup_(spec_freep)
 
 /* A process object alone, as `exec --process FILE` passes it. */
 struct spec_process *spec_process_load(const char *path, struct brig_error *err);

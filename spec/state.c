@@ -147,7 +147,8 @@ static const struct name_value statuses[] = {
 static int parse_brig(struct pctx *c, json_t *v, void *out)
 {
 	struct spec_state *s = out;
-	if (get_u64(c, v, "initStartTime", REQ, UINT64_MAX, &s->init_start_time) < 0 ||
+	/* at most what spec_state_format_record can write back (jansson's integers) */
+	if (get_u64(c, v, "initStartTime", REQ, INT64_MAX, &s->init_start_time) < 0 ||
 	    get_bool(c, v, "started", REQ, &s->started) < 0 ||
 	    get_string(c, v, "cgroupPath", OPT, &s->cgroup_path) < 0 ||
 	    get_bool(c, v, "hasUserns", REQ, &s->has_userns) < 0 ||

@@ -284,6 +284,35 @@ START_TEST(test_cpuset_copied_from_parent)
 }
 END_TEST
 
+/* A v1 hierarchy the plan does not write to is joined best effort, but a
+ * failure other than a lack of rights (here the kernel refusing the copy of
+ * cpuset.mems: a directory stands in for it) fails create rather than leave
+ * the container silently outside it. */
+START_TEST(test_cpuset_copy_failure_fails_create)
+{
+	static const char *const v1[] = {"cpuset", NULL};
+	struct cgroups_host h = fake_host("", v1);
+	put("cpuset/cpuset.cpus", "0-3\n");
+	put("cpuset/cpuset.mems", "0\n");
+	static const char *const files[] = {"cpuset.cpus", NULL};
+	cgroup_dir("cpuset/brig", files);
+	put("cpuset/brig/cpuset.mems", "0\n");
+	cgroup_dir("cpuset/brig/c1", files);
+	mk("cpuset/brig/c1/cpuset.mems"); /* not writable as a file: EISDIR */
+	put("cpuset/brig/c1/cpuset.mems/x", "");
+	struct spec_resources r = {0};
+	struct cgroups_plan p = plan_of(&r, &h, false);
+	struct cgroups_cgroup cg = resolve(&h, NULL);
+	struct brig_error err = {0};
+	ck_assert_int_eq(cgroups_create(&h, &p, &cg, &err), -1);
+	ck_assert_msg(strstr(err.msg, "cpuset.mems"), "%s", err.msg);
+	ck_assert_int_eq(err.errnum, EISDIR);
+	cgroups_cgroup_clear(&cg);
+	cgroups_plan_clear(&p);
+	cgroups_host_clear(&h);
+}
+END_TEST
+
 /* ---- apply ---- */
 
 static struct cgroups_cgroup leaf(const struct cgroups_host *h, const char *const *files)
@@ -791,6 +820,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_create_leaves_nothing_behind);
 	tcase_add_test(tc, test_create_hybrid_and_join);
 	tcase_add_test(tc, test_cpuset_copied_from_parent);
+	tcase_add_test(tc, test_cpuset_copy_failure_fails_create);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("apply");
 	tcase_add_checked_fixture(tc, setup, teardown);

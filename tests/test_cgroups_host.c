@@ -330,6 +330,15 @@ static const struct {
     {"unified x /a\n", "cgroup record: bad count \"x\""},
     {"unified 1 a\n", "cgroup record: bad line \"unified 1 a\""},
     {"unified /a\n", "cgroup record: bad line \"unified /a\""},
+    /* found by tests/fuzz (fuzz_cgroup_record's check that a record names only what brig
+     * makes): delete would remove directories outside the container's cgroup */
+    {"unified 1 /brig/../../../etc\n", "cgroup record: bad path \"/brig/../../../etc\""},
+    {"unified 1 /a\nmemory 1 /a/..\n", "cgroup record: bad path \"/a/..\""},
+    {"unified 0 /./a\n", "cgroup record: bad path \"/./a\""},
+    {"unified 0 //a\n", "cgroup record: bad path \"//a\""},
+    {"unified 0 /a/\n", "cgroup record: bad path \"/a/\""},
+    {"unified 0 /\n", "cgroup record: bad path \"/\""},
+    {"unified 3 /brig/c1\n", "cgroup record: count 3 exceeds the 2 components of \"/brig/c1\""},
 };
 
 START_TEST(test_record_errors)

@@ -329,6 +329,30 @@ START_TEST(test_devices_v1)
 }
 END_TEST
 
+START_TEST(test_drop_v1_devices)
+{
+	/* rootless: the devices writes go, the others stay in order, the BPF program stays */
+	struct spec_device_rule deny = {false, 'a', -1, -1, "rwm"};
+	struct spec_resources r = {.present = true,
+				   .devices = &deny,
+				   .n_devices = 1,
+				   .has_memory = true,
+				   .memory = {.limit = I64(1 << 20)},
+				   .pids_limit = I64(10)};
+	struct cgroups_plan p = plan_ok(&r, DEVBOX, false);
+	size_t before = p.n_writes;
+	ck_assert_uint_eq(cgroups_plan_drop_v1(&p, "devices"), 1 + ARRAY_SIZE(default_v1));
+	ck_assert_uint_eq(p.n_writes, before - 1 - ARRAY_SIZE(default_v1));
+	for (size_t i = 0; i < p.n_writes; i++)
+		ck_assert_msg(!p.writes[i].v1 || strcmp(p.writes[i].v1, "devices"), "write %zu", i);
+	ck_assert_str_eq(p.writes[0].file, "memory.limit_in_bytes");
+	ck_assert_str_eq(p.writes[p.n_writes - 1].file, "pids.max");
+	ck_assert_ptr_nonnull(p.devices);
+	ck_assert_uint_eq(cgroups_plan_drop_v1(&p, "devices"), 0);
+	cgroups_plan_clear(&p);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("cgroups_plan_io");
@@ -346,6 +370,7 @@ Suite *test_suite(void)
 	tcase_add_loop_test(tc, test_unified_errors, 0, (int)ARRAY_SIZE(unified_errors));
 	tcase_add_test(tc, test_devices_program_presence);
 	tcase_add_test(tc, test_devices_v1);
+	tcase_add_test(tc, test_drop_v1_devices);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -221,6 +221,41 @@ START_TEST(test_default_config_findings)
 }
 END_TEST
 
+/* `brig spec --rootless` as a non-root user: runc's rootless config (the
+ * host's network, its /sys read-only, no limits) has no high finding; the
+ * caller's uid is container root. Run by root, that root is host root. */
+START_TEST(test_rootless_config_findings)
+{
+	struct spec_default_opts o = {.rootless = true, .uid = 1000, .gid = 1000};
+	_cleanup_free_ char *text = spec_default_config(&o);
+	struct brig_error err = {0};
+	struct spec *s = spec_parse(text, "config.json", "/b", &err);
+	ck_assert_msg(s, "%s", err.msg);
+	struct spec_finding *f;
+	size_t n;
+	spec_check(s, &no_host, &f, &n);
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(f[i].severity < SPEC_SEV_HIGH, "%s %s: %s", f[i].rule, f[i].path,
+			      f[i].message);
+	ck_assert_uint_eq(spec_findings_count(f, n, SPEC_SEV_HIGH), 0);
+	spec_findings_free(f, n);
+	enum spec_severity sev = 99;
+	ck_assert_uint_eq(count(s, NULL, "host-network", NULL, &sev), 1);
+	ck_assert_int_eq(sev, SPEC_SEV_MEDIUM);
+	ck_assert_uint_eq(count(s, NULL, "root-user", NULL, NULL), 0);
+	spec_free(s);
+	o.uid = o.gid = 0;
+	text = (free(text), spec_default_config(&o));
+	s = spec_parse(text, "config.json", "/b", &err);
+	ck_assert_msg(s, "%s", err.msg);
+	ck_assert_uint_eq(count(s, NULL, "root-user", NULL, &sev), 1);
+	ck_assert_int_eq(sev, SPEC_SEV_HIGH);
+	ck_assert_uint_eq(count(s, NULL, "host-network", NULL, &sev), 1);
+	ck_assert_int_eq(sev, SPEC_SEV_HIGH);
+	spec_free(s);
+}
+END_TEST
+
 /* ---- each rule ---- */
 
 START_TEST(test_rule_root_user)
@@ -246,8 +281,12 @@ END_TEST
 
 START_TEST(test_rule_capabilities)
 {
-	EXPECT("all-capabilities", ".process.capabilities", SPEC_SEV_HIGH, NULL,
-	       s->process.capabilities.present = false);
+	/* absent: the process gets no capability at all, nothing to report */
+	struct spec *none = hardened();
+	none->process.capabilities = (struct spec_capabilities){0};
+	ck_assert_uint_eq(count(none, NULL, "all-capabilities", NULL, NULL), 0);
+	ck_assert_uint_eq(count(none, NULL, "dangerous-capability", NULL, NULL), 0);
+	spec_free(none);
 	EXPECT("all-capabilities", ".process.capabilities.bounding", SPEC_SEV_HIGH, NULL,
 	       s->process.capabilities.bounding = UINT64_MAX >> 23);
 	EXPECT("dangerous-capability", ".process.capabilities.bounding", SPEC_SEV_HIGH, NULL,
@@ -348,8 +387,19 @@ END_TEST
 
 START_TEST(test_rule_host_namespaces)
 {
-	EXPECT("host-network", ".linux.namespaces", SPEC_SEV_HIGH, NULL,
+	/* the host's network: high, unless a user namespace of the container's
+	 * own (root not host root) leaves it no privilege over it */
+	EXPECT("host-network", ".linux.namespaces", SPEC_SEV_MEDIUM, NULL,
 	       s->linux.namespaces[SPEC_NS_NETWORK].present = false);
+	EXPECT("host-network", ".linux.namespaces", SPEC_SEV_HIGH, NULL,
+	       s->linux.namespaces[SPEC_NS_NETWORK].present = false;
+	       s->linux.namespaces[SPEC_NS_USER].present = false);
+	EXPECT("host-network", ".linux.namespaces", SPEC_SEV_HIGH, NULL,
+	       s->linux.namespaces[SPEC_NS_NETWORK].present = false;
+	       s->linux.uid_mappings[0].host_id = 0);
+	EXPECT("host-network", ".linux.namespaces", SPEC_SEV_HIGH, NULL,
+	       s->linux.namespaces[SPEC_NS_NETWORK].present = false;
+	       s->linux.namespaces[SPEC_NS_USER].path = xstrdup("/proc/4242/ns/user"));
 	EXPECT("host-pid", ".linux.namespaces", SPEC_SEV_HIGH, NULL,
 	       s->linux.namespaces[SPEC_NS_PID].present = false);
 	EXPECT("host-ipc", ".linux.namespaces", SPEC_SEV_MEDIUM, NULL,
@@ -632,6 +682,7 @@ Suite *test_suite(void)
 	tcase_add_test(c, test_hardened_contents);
 	tcase_add_test(c, test_hardened_userns);
 	tcase_add_test(c, test_default_config_findings);
+	tcase_add_test(c, test_rootless_config_findings);
 	suite_add_tcase(s, c);
 	c = tcase_create("rules");
 	tcase_set_timeout(c, 60);

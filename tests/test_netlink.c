@@ -344,6 +344,141 @@ START_TEST(test_parse_error)
 }
 END_TEST
 
+/* netlink_replies over a heap copy of exactly the datagram, so that ASan sees a read past it */
+struct walk {
+	int links;
+	bool fail;
+};
+
+static int count_link(const struct nlmsghdr *nlh, void *data, struct brig_error *err)
+{
+	struct walk *w = data;
+	struct netlink_link_info l;
+	if (netlink_parse_link(nlh, &l) == 0)
+		w->links++;
+	return w->fail ? err_set(err, EINVAL, "callback failed") : 0;
+}
+
+static int walk(const uint8_t *dgram, size_t len, struct walk *w, bool *failed)
+{
+	struct brig_error err = {0};
+	void *buf = xmalloc(len);
+	memcpy(buf, dgram, len);
+	int r = netlink_replies(buf, len, 0, 0, count_link, w, failed, &err);
+	free(buf);
+	return r;
+}
+
+#define LINK_MSG NLH(32, RTM_NEWLINK, NLM_F_MULTI), IFI(0, 1, 0, 0)
+#define DONE_MSG(e) NLH(20, NLMSG_DONE, NLM_F_MULTI), U32(e)
+
+START_TEST(test_replies)
+{
+	static const uint8_t dump[] = {LINK_MSG, LINK_MSG, DONE_MSG(0)};
+	struct walk w = {0};
+	bool failed = false;
+	ck_assert_int_eq(walk(dump, sizeof(dump), &w, &failed), 1);
+	ck_assert_int_eq(w.links, 2);
+	/* a dump that goes on in the next datagram */
+	w.links = 0;
+	ck_assert_int_eq(walk(dump, 2 * 32, &w, &failed), 0);
+	ck_assert_int_eq(w.links, 2);
+	/* a failed callback: the rest is read, not passed on, and the end is an error */
+	w = (struct walk){.fail = true};
+	ck_assert_int_eq(walk(dump, sizeof(dump), &w, &failed), -1);
+	ck_assert(failed);
+	ck_assert_int_eq(w.links, 1);
+	/* a reply to another request is skipped */
+	uint8_t stale[sizeof(dump)];
+	memcpy(stale, dump, sizeof(dump));
+	stale[8] = 7; /* the first message's nlmsg_seq */
+	w = (struct walk){0};
+	failed = false;
+	ck_assert_int_eq(walk(stale, sizeof(stale), &w, &failed), 1);
+	ck_assert_int_eq(w.links, 1);
+}
+END_TEST
+
+/* Found by tests/fuzz (fuzz_rtnl): libmnl's mnl_nlmsg_ok() compares nlmsg_len as an int, so
+ * a length of 2 GiB or more passed, and the next message was looked for 2 GiB further. */
+START_TEST(test_replies_huge_length)
+{
+	static const uint8_t dgram[] = {LINK_MSG, NLH(0x80000010u, RTM_NEWLINK, NLM_F_MULTI),
+					DONE_MSG(0)};
+	struct walk w = {0};
+	bool failed = false;
+	ck_assert_int_eq(walk(dgram, sizeof(dgram), &w, &failed), 0);
+	ck_assert_int_eq(w.links, 1);
+	/* a length past the datagram by less than that, and one below a header's */
+	static const uint8_t over[] = {NLH(48, RTM_NEWLINK, 0), IFI(0, 1, 0, 0)};
+	static const uint8_t under[] = {NLH(8, RTM_NEWLINK, 0), IFI(0, 1, 0, 0)};
+	w.links = 0;
+	ck_assert_int_eq(walk(over, sizeof(over), &w, &failed), 0);
+	ck_assert_int_eq(walk(under, sizeof(under), &w, &failed), 0);
+	ck_assert_int_eq(w.links, 0);
+	size_t off = sizeof(dgram);
+	ck_assert_ptr_null(netlink_msg_next(dgram, sizeof(dgram), &off));
+	off = sizeof(dgram) + 3;
+	ck_assert_ptr_null(netlink_msg_next(dgram, sizeof(dgram), &off));
+}
+END_TEST
+
+/* Found by tests/fuzz (fuzz_rtnl): libmnl parses a message's attributes up to its length
+ * rounded up to 4, so the last message of a datagram, with a length not a multiple of 4,
+ * had its attributes read up to 3 bytes past the datagram. The kernel pads every message. */
+START_TEST(test_replies_unaligned_end)
+{
+	static const uint8_t dgram[] = {NLH(37, RTM_NEWLINK, 0), IFI(0, 1, 0, 0), ATTR(8, IFLA_MTU),
+					U16(1500)};
+	struct walk w = {0};
+	bool failed = false;
+	ck_assert_int_eq(sizeof(dgram), 38);
+	ck_assert_int_eq(walk(dgram, sizeof(dgram), &w, &failed), 0);
+	ck_assert_int_eq(w.links, 0);
+	size_t off = 0;
+	ck_assert_ptr_null(netlink_msg_next(dgram, sizeof(dgram), &off));
+	ck_assert_uint_eq(off, 0);
+}
+END_TEST
+
+/* Found by tests/fuzz (fuzz_rtnl): an error of INT_MIN was negated (undefined). */
+START_TEST(test_parse_error_range)
+{
+	static const uint8_t min[] = {NLH(36, NLMSG_ERROR, NLM_F_CAPPED), U32(0x80000000u),
+				      NLH(32, RTM_NEWLINK, 0)};
+	static const uint8_t positive[] = {NLH(36, NLMSG_ERROR, NLM_F_CAPPED), U32(5),
+					   NLH(32, RTM_NEWLINK, 0)};
+	_Alignas(4) uint8_t buf[sizeof(min)];
+	int e;
+	const char *msg;
+	memcpy(buf, min, sizeof(min));
+	ck_assert_int_eq(netlink_parse_error((struct nlmsghdr *)buf, &e, &msg), 0);
+	ck_assert_int_eq(e, EPROTO);
+	memcpy(buf, positive, sizeof(positive));
+	ck_assert_int_eq(netlink_parse_error((struct nlmsghdr *)buf, &e, &msg), 0);
+	ck_assert_int_eq(e, EPROTO);
+
+	static const uint8_t done_min[] = {DONE_MSG(0x80000000u)};
+	static const uint8_t done_enobufs[] = {DONE_MSG(-ENOBUFS)};
+	static const uint8_t done_bare[] = {NLH(16, NLMSG_DONE, NLM_F_MULTI)};
+	memcpy(buf, done_min, sizeof(done_min));
+	ck_assert_int_eq(netlink_parse_done((struct nlmsghdr *)buf, &e), 0);
+	ck_assert_int_eq(e, EPROTO);
+	memcpy(buf, done_enobufs, sizeof(done_enobufs));
+	ck_assert_int_eq(netlink_parse_done((struct nlmsghdr *)buf, &e), 0);
+	ck_assert_int_eq(e, ENOBUFS);
+	memcpy(buf, done_bare, sizeof(done_bare));
+	ck_assert_int_eq(netlink_parse_done((struct nlmsghdr *)buf, &e), 0);
+	ck_assert_int_eq(e, 0);
+	ck_assert_int_eq(netlink_parse_error((struct nlmsghdr *)buf, &e, &msg), -1);
+	/* the walk ends at it with the error */
+	static const uint8_t dgram[] = {LINK_MSG, DONE_MSG(0x80000000u)};
+	struct walk w = {0};
+	bool failed = false;
+	ck_assert_int_eq(walk(dgram, sizeof(dgram), &w, &failed), -1);
+}
+END_TEST
+
 START_TEST(test_names)
 {
 	ck_assert(netlink_name_valid("eth0"));
@@ -372,6 +507,10 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_parse_link);
 	tcase_add_test(tc, test_parse_addr);
 	tcase_add_test(tc, test_parse_error);
+	tcase_add_test(tc, test_replies);
+	tcase_add_test(tc, test_replies_huge_length);
+	tcase_add_test(tc, test_replies_unaligned_end);
+	tcase_add_test(tc, test_parse_error_range);
 	tcase_add_test(tc, test_names);
 	suite_add_tcase(s, tc);
 	return s;

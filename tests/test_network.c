@@ -2,7 +2,7 @@
 /* brig networks without root: CIDR and address syntax, lease allocation
  * (exhaustion, reuse, requests), leases and definitions persisted in a temp
  * networks directory, definition parse errors, the container record. */
-#include "netlink/netlink.h"
+#include "netlink/internal.h"
 
 #include <check.h>
 #include <fcntl.h>

@@ -1,26 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-/* runtime/checkverb.c: `brig check`'s exit status and the policy `brig create`
- * enforces (check_policy_enforce), with configs and policies in temp files.
- * checkverb.c and lsm.c are compiled in; verb_usage is main.c's. */
-#include "runtime/container/container.h"
+/* runtime/cli/check.c: `brig check`'s exit status, and the policy `brig
+ * create` enforces (runtime/container/policy.c), with configs and policies in
+ * temp files. */
+#include "runtime/cli/cli.h"
+#include "runtime/init/init.h"
 
 #include <check.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 
 Suite *test_suite(void);
-
-/* until runtime.h declares them */
-int verb_check(const struct global_opts *g, int argc, char **argv, struct brig_error *err);
-int check_policy_enforce(const char *policy_path, const struct spec *s, struct brig_error *err);
-bool lsm_apparmor_enabled(void);
-bool lsm_selinux_enabled(void);
-int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err);
-
-void verb_usage(const char *name, FILE *out)
-{
-	fprintf(out, "usage: brig %s\n", name);
-}
 
 static char dir[64];
 
@@ -141,8 +130,7 @@ static int run_check(const char *const *args)
 	for (; args[argc]; argc++)
 		argv[argc] = (char *)args[argc];
 	argv[argc] = NULL;
-	optind = 0;
-	int r = verb_check(&g, argc, argv, &err);
+	int r = cli_run_verb(&cli_check, &g, argc, argv, &err);
 	ck_assert_msg(r >= 0, "%s", err.msg);
 	return r;
 }
@@ -161,12 +149,10 @@ START_TEST(test_verb_check)
 	struct global_opts g = {.root = "/run/brig"};
 	struct brig_error err = {0};
 	char *bad[] = {"check", "--fail-on", "info", d, NULL};
-	optind = 0;
-	ck_assert_int_eq(verb_check(&g, 4, bad, &err), -1);
-	ck_assert_str_eq(err.msg, "--fail-on: want low, medium or high, not 'info'");
+	ck_assert_int_eq(cli_run_verb(&cli_check, &g, 4, bad, &err), -1);
+	ck_assert_str_eq(err.msg, "--fail-on: want low|medium|high, not 'info'");
 	char *both[] = {"check", "--bundle", dir, d, NULL};
-	optind = 0;
-	ck_assert_int_eq(verb_check(&g, 4, both, &err), -1);
+	ck_assert_int_eq(cli_run_verb(&cli_check, &g, 4, both, &err), -1);
 	ck_assert_str_eq(err.msg, "want one of --bundle DIR or FILE (see brig check --help)");
 }
 END_TEST
@@ -177,13 +163,13 @@ START_TEST(test_lsm)
 {
 	struct spec_process p = {0};
 	struct brig_error err = {0};
-	ck_assert_int_eq(lsm_set_exec_labels(&p, &err), 0);
+	ck_assert_int_eq(lsm_set_exec_labels(&p, -1, &err), 0);
 	if (lsm_apparmor_enabled() || lsm_selinux_enabled())
 		return;
 	p.selinux_label = "system_u:system_r:container_t:s0";
-	ck_assert_int_eq(lsm_set_exec_labels(&p, &err), 0);
+	ck_assert_int_eq(lsm_set_exec_labels(&p, -1, &err), 0);
 	p.apparmor_profile = "docker-default";
-	ck_assert_int_eq(lsm_set_exec_labels(&p, &err), -1);
+	ck_assert_int_eq(lsm_set_exec_labels(&p, -1, &err), -1);
 	ck_assert_str_eq(err.msg, "process.apparmorProfile 'docker-default': AppArmor is not "
 				  "enabled on this host");
 }

@@ -373,6 +373,70 @@ START_TEST(test_load_errno)
 }
 END_TEST
 
+/* getuid is below close_range on every arch; 1000 is above everything. */
+static int try_enosys(void)
+{
+	errno = 0;
+	int above = syscall(1000, 0, 0, 0) < 0 ? errno : 0;
+	int below = syscall(SYS_getuid) < 0 ? errno : 0;
+	return (above == ENOSYS ? 0 : 10) + (below == EPERM ? 0 : 1);
+}
+
+START_TEST(test_load_enosys)
+{
+	/* runc's stub: above the highest syscall the profile names, ENOSYS;
+	 * at or below it, the default action (whatever its errno). */
+	const char *defaults[] = {"'defaultAction':'SCMP_ACT_ERRNO'",
+				  "'defaultAction':'SCMP_ACT_ERRNO','defaultErrnoRet':1",
+				  "'defaultAction':'SCMP_ACT_TRAP'"};
+	for (size_t i = 0; i < ARRAY_SIZE(defaults); i++) {
+		struct brig_error err = {0};
+		/* what the child and the sanitizers' runtime need; not getuid */
+		_cleanup_free_ char *q = xasprintf(
+		    "{%s,'syscalls':[{'names':['exit_group','exit','getpid','gettid','tgkill',"
+		    "'close_range','rt_sigreturn','rt_sigaction','rt_sigprocmask','sigaltstack',"
+		    "'mmap','munmap','mprotect','madvise','brk','read','write','openat','close',"
+		    "'fstat','newfstatat','readlink','futex','sched_yield','prctl'],"
+		    "'action':'SCMP_ACT_ALLOW'}]}",
+		    defaults[i]);
+		struct filter *f = compile_q(q, NULL, &err);
+		ck_assert_msg(f, "%s", err.msg);
+		int st = in_child(f, try_enosys);
+		if (i < 2) {
+			ck_assert_msg(WIFEXITED(st), "%s", defaults[i]);
+			ck_assert_int_eq(WEXITSTATUS(st), 0);
+		} else { /* TRAP below the limit; the ENOSYS above came first */
+			ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS, "%s", defaults[i]);
+		}
+		filter_free(f);
+	}
+}
+END_TEST
+
+START_TEST(test_explain_enosys)
+{
+	const char *q[] = {"{'defaultAction':'SCMP_ACT_ERRNO','syscalls':[{'names':['getpid',"
+			   "'close_range'],'action':'SCMP_ACT_ALLOW'}]}",
+			   ALLOW_ALL
+			   ",'syscalls':[{'names':['mkdir'],'action':'SCMP_ACT_ERRNO'}]}"};
+	const char *want[] = {": syscall > ", "no -ENOSYS stub"};
+	for (size_t i = 0; i < ARRAY_SIZE(q); i++) {
+		struct spec_seccomp s = parse_q(q[i]);
+		struct brig_error err = {0};
+		char path[] = "/tmp/test-seccomp-pfc.XXXXXX";
+		_cleanup_close_ int fd = mkstemp(path);
+		ck_assert_int_ge(fd, 0);
+		unlink(path);
+		ck_assert_msg(filter_explain(&s, NULL, fd, &err) == 0, "%s", err.msg);
+		_cleanup_free_ char *text = NULL;
+		_cleanup_free_ char *proc = xasprintf("/proc/self/fd/%d", fd);
+		ck_assert(read_file_at(AT_FDCWD, proc, &text, NULL, &err) == 0);
+		ck_assert_msg(strstr(text, want[i]), "%s: no '%s' in\n%s", q[i], want[i], text);
+		spec_seccomp_clear(&s);
+	}
+}
+END_TEST
+
 START_TEST(test_load_kill_process)
 {
 	struct brig_error err = {0};
@@ -563,6 +627,7 @@ Suite *test_suite(void)
 	tcase_add_test(c, test_compile_skips_unknown_names);
 	tcase_add_test(c, test_compile_default_action_rule);
 	tcase_add_test(c, test_explain);
+	tcase_add_test(c, test_explain_enosys);
 	suite_add_tcase(s, c);
 	c = tcase_create("errors");
 	tcase_add_test(c, test_error_flag_kernel_lacks);
@@ -576,6 +641,7 @@ Suite *test_suite(void)
 	c = tcase_create("load");
 	tcase_set_timeout(c, 30);
 	tcase_add_test(c, test_load_errno);
+	tcase_add_test(c, test_load_enosys);
 	tcase_add_test(c, test_load_kill_process);
 	tcase_add_test(c, test_load_args);
 	tcase_add_test(c, test_notify);

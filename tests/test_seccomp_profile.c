@@ -390,6 +390,30 @@ START_TEST(test_format_round_trip)
 }
 END_TEST
 
+/* Found by tests/fuzz (fuzz_seccomp): strings of the profile that looked like the marker
+ * the writer used for integers above INT64_MAX were rewritten too, into invalid JSON (a
+ * syscall name) or a number (the metadata). */
+START_TEST(test_format_strings_like_big_ints)
+{
+	struct spec_seccomp s, again;
+	parse_ok("{'defaultAction':'SCMP_ACT_ERRNO','listenerPath':'/l','listenerMetadata':"
+		 "'\\u0001big:5','syscalls':[{'names':['\\u0001big:range2','-7'],'action':"
+		 "'SCMP_ACT_NOTIFY','args':[{'index':0,'value':18446744073709551615,'op':"
+		 "'SCMP_CMP_EQ'}]}]}",
+		 NULL, &s);
+	_cleanup_free_ char *text = spec_seccomp_format(&s, true);
+	struct brig_error err = {0};
+	ck_assert_msg(spec_seccomp_profile_parse(text, "again", NULL, &again, &err) == 0, "%s\n%s",
+		      err.msg, text);
+	ck_assert_str_eq(again.listener_metadata, "\001big:5");
+	ck_assert_str_eq(again.syscalls[0].names[0], "\001big:range2");
+	ck_assert_str_eq(again.syscalls[0].names[1], "-7");
+	ck_assert_uint_eq(again.syscalls[0].args[0].value, UINT64_MAX);
+	spec_seccomp_clear(&s);
+	spec_seccomp_clear(&again);
+}
+END_TEST
+
 START_TEST(test_state_format)
 {
 	_cleanup_free_ char *a = spec_seccomp_state_format(
@@ -454,6 +478,7 @@ Suite *test_suite(void)
 	suite_add_tcase(s, c);
 	c = tcase_create("format");
 	tcase_add_test(c, test_format_round_trip);
+	tcase_add_test(c, test_format_strings_like_big_ints);
 	tcase_add_test(c, test_state_format);
 	tcase_add_test(c, test_arch_lookup);
 	suite_add_tcase(s, c);

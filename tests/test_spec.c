@@ -392,6 +392,24 @@ START_TEST(test_empty_strings_are_absent)
 }
 END_TEST
 
+/* runc reads access as the set of its r, w and m letters ("rwa" in its tests). */
+START_TEST(test_device_access_like_runc)
+{
+	static const char *const in[][2] = {
+	    {"rwa", "rw"}, {"wr", "rw"}, {"mrr", "rm"}, {"rwm", "rwm"}, {"m", "m"}};
+	for (size_t i = 0; i < ARRAY_SIZE(in); i++) {
+		struct brig_error err = {0};
+		_cleanup_free_ char *q = xasprintf(
+		    CFG("'linux':{'resources':{'devices':[{'allow':false,'access':'%s'}]}}"),
+		    in[i][0]);
+		struct spec *s = parse_q(q, &err);
+		ck_assert_msg(s != NULL, "%s: %s", in[i][0], err.msg);
+		ck_assert_str_eq(s->linux.resources.devices[0].access, in[i][1]);
+		spec_free(s);
+	}
+}
+END_TEST
+
 START_TEST(test_root_without_bundle)
 {
 	struct brig_error err = {0};
@@ -565,6 +583,11 @@ START_TEST(test_default_config)
 	ck_assert_str_eq(s->linux.masked_paths[9], "/proc/scsi");
 	ck_assert_ptr_null(s->linux.masked_paths[10]);
 	ck_assert_str_eq(s->linux.readonly_paths[4], "/proc/sysrq-trigger");
+	/* runc's linux.resources: one rule denying every device */
+	ck_assert_uint_eq(s->linux.resources.n_devices, 1);
+	ck_assert(!s->linux.resources.devices[0].allow);
+	ck_assert_int_eq(s->linux.resources.devices[0].type, 'a');
+	ck_assert_str_eq(s->linux.resources.devices[0].access, "rwm");
 	spec_free(s);
 }
 END_TEST
@@ -592,6 +615,9 @@ START_TEST(test_default_config_rootless)
 	ck_assert(has_option(sys, "ro"));
 	ck_assert_ptr_null(find_mount(s, "/sys/fs/cgroup"));
 	ck_assert_uint_eq(s->n_mounts, 6);
+	/* runc's ToRootless: no resources (limits need a delegated cgroup) */
+	ck_assert(!l->resources.present);
+	ck_assert_ptr_null(l->cgroups_path);
 	spec_free(s);
 }
 END_TEST
@@ -703,6 +729,8 @@ START_TEST(test_process_load)
 END_TEST
 
 /* ---- malformed configs: each is rejected with exactly this message ---- */
+
+#define X65 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 
 static const struct {
 	const char *config;
@@ -883,6 +911,9 @@ static const struct {
      E ".linux.sysctl[\"fs.mqueue.msg_max\"]: requires an ipc namespace"},
     {LNX("'sysctl':{'kernel.hostname':'x'}"),
      E ".linux.sysctl[\"kernel.hostname\"]: requires a uts namespace"},
+    {LNX(NS("{'type':'uts'}") ",'sysctl':{'kernel.hostname':'x'}"),
+     E ".linux.sysctl[\"kernel.hostname\"]: conflicts with the OCI \"hostname\" field: set "
+       "that instead"},
     {LNX("'sysctl':{'user.max_user_namespaces':'0'}"),
      E ".linux.sysctl[\"user.max_user_namespaces\"]: requires a user namespace"},
     {LNX(NS("{'type':'ipc'},{'type':'network'}") ",'sysctl':{'vm.swappiness':'10'}"),
@@ -930,12 +961,12 @@ static const struct {
     {LNX("'resources':[]"), E ".linux.resources: expected an object"},
     {RES("'devices':[{'access':'rwm'}]"),
      E ".linux.resources.devices[0].allow: missing required field"},
-    {RES("'devices':[{'allow':true,'access':'rwx'}]"),
-     E ".linux.resources.devices[0].access: invalid access \"rwx\" (expected a combination of "
-       "r, w and m)"},
-    {RES("'devices':[{'allow':true,'access':'rr'}]"),
-     E ".linux.resources.devices[0].access: invalid access \"rr\" (expected a combination of "
-       "r, w and m)"},
+    {RES("'devices':[{'allow':true,'access':'a'}]"),
+     E ".linux.resources.devices[0].access: invalid access \"a\" (expected some of r, w and "
+       "m)"},
+    {RES("'devices':[{'allow':true,'access':'xyz'}]"),
+     E ".linux.resources.devices[0].access: invalid access \"xyz\" (expected some of r, w and "
+       "m)"},
     {RES("'devices':[{'allow':true,'type':'p'}]"),
      E ".linux.resources.devices[0].type: unknown device type \"p\""},
     {RES("'devices':[{'allow':true,'major':-2}]"),
@@ -1012,6 +1043,13 @@ static const struct {
      E ".linux.seccomp.listenerPath: required when SCMP_ACT_NOTIFY is used"},
     {SCMP("'defaultAction':'SCMP_ACT_ALLOW','listenerMetadata':'m'"),
      E ".linux.seccomp.listenerMetadata: requires listenerPath"},
+    /* strings the kernel bounds (the long values are made by test_kernel_limits) */
+    {CFG("'hostname':'" X65 "'"),
+     E ".hostname: longer than 64 bytes, the kernel's limit (__NEW_UTS_LEN)"},
+    {CFG("'domainname':'" X65 "'"),
+     E ".domainname: longer than 64 bytes, the kernel's limit (__NEW_UTS_LEN)"},
+    {SCMP("'defaultAction':'SCMP_ACT_ALLOW','listenerPath':'/" X65 X65 "'"),
+     E ".linux.seccomp.listenerPath: longer than 107 bytes, the kernel's limit (sun_path)"},
 };
 
 START_TEST(test_malformed)
@@ -1023,6 +1061,63 @@ START_TEST(test_malformed)
 		      "case %d: %s\n  got:  %s\n  want: %s", _i, malformed[_i].config, err.msg,
 		      malformed[_i].msg);
 	ck_assert_int_eq(err.errnum, EINVAL);
+}
+END_TEST
+
+/* Strings bounded by the kernel fail at parse, naming the field, whatever
+ * their size, in a message that does not carry the value; at the limit they
+ * pass. */
+static char *config_with(const char *field_fmt, size_t len)
+{
+	char *v = xmalloc(len + 1);
+	memset(v, 'a', len);
+	v[len] = '\0';
+	v[0] = '/';
+	_cleanup_free_ char *field = xasprintf(field_fmt, v);
+	free(v);
+	return xasprintf("{\"ociVersion\":\"1.3.0\",\"root\":{\"path\":\"r\"},%s}", field);
+}
+
+START_TEST(test_kernel_limits)
+{
+	static const struct {
+		const char *fmt;
+		size_t max;
+		const char *path;
+	} cases[] = {
+	    {"\"hostname\":\"%s\",\"linux\":{\"namespaces\":[{\"type\":\"uts\"}]}", 64,
+	     ".hostname"},
+	    {"\"domainname\":\"%s\",\"linux\":{\"namespaces\":[{\"type\":\"uts\"}]}", 64,
+	     ".domainname"},
+	    {"\"mounts\":[{\"destination\":\"%s\",\"type\":\"tmpfs\"}]", 4095,
+	     ".mounts[0].destination"},
+	    {"\"mounts\":[{\"destination\":\"/m\",\"source\":\"%s\",\"type\":\"bind\"}]", 4095,
+	     ".mounts[0].source"},
+	    {"\"mounts\":[{\"destination\":\"/m\",\"type\":\"tmpfs\",\"options\":[\"%s\"]}]", 4095,
+	     ".mounts[0].options[0]"},
+	    {"\"process\":{\"args\":[\"%s\"],\"cwd\":\"/\"}", 131071, ".process.args[0]"},
+	    {"\"process\":{\"args\":[\"sh\"],\"cwd\":\"%s\"}", 4095, ".process.cwd"},
+	    {"\"linux\":{\"cgroupsPath\":\"%s\"}", 4095, ".linux.cgroupsPath"},
+	    {"\"linux\":{\"maskedPaths\":[\"%s\"]}", 4095, ".linux.maskedPaths[0]"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct brig_error err = {0};
+		_cleanup_free_ char *ok = config_with(cases[i].fmt, cases[i].max);
+		struct spec *s = spec_parse(ok, "config.json", "/b", &err);
+		ck_assert_msg(s != NULL, "%s at the limit: %s", cases[i].path, err.msg);
+		spec_free(s);
+		/* one byte over, and (for the first) 1 MB over: the same short error */
+		size_t over[] = {cases[i].max + 1, 1 << 20};
+		for (size_t k = 0; k < (i == 0 ? 2 : 1); k++) {
+			_cleanup_free_ char *bad = config_with(cases[i].fmt, over[k]);
+			ck_assert_ptr_null(spec_parse(bad, "config.json", "/b", &err));
+			_cleanup_free_ char *want = xasprintf(
+			    "config.json: %s: longer than %zu bytes", cases[i].path, cases[i].max);
+			ck_assert_msg(!strncmp(err.msg, want, strlen(want)), "%s", err.msg);
+			ck_assert_uint_lt(strlen(err.msg), 200);
+			ck_assert_int_eq(err.errnum, EINVAL);
+		}
+	}
 }
 END_TEST
 
@@ -1039,12 +1134,14 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_full_seccomp);
 	tcase_add_test(tc, test_nulls_are_absent);
 	tcase_add_test(tc, test_empty_strings_are_absent);
+	tcase_add_test(tc, test_device_access_like_runc);
 	tcase_add_test(tc, test_root_without_bundle);
 	tcase_add_test(tc, test_load_relative_bundle);
 	tcase_add_test(tc, test_load_errors);
 	tcase_add_test(tc, test_document_name);
 	tcase_add_test(tc, test_nul_in_string);
 	tcase_add_test(tc, test_big_int_keeps_columns);
+	tcase_add_test(tc, test_kernel_limits);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("default");

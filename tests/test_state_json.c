@@ -196,6 +196,10 @@ static const struct {
     {"'started':false", "'started':0", "state.json: .brig.started: expected a boolean"},
     {"'initStartTime':5", "'initStartTime':-5",
      "state.json: .brig.initStartTime: expected a non-negative integer"},
+    /* found by tests/fuzz (fuzz_state): brig wrote it back as a negative number (jansson's
+     * integers are int64), in a record it could then not read */
+    {"'initStartTime':5", "'initStartTime':9223372036854775808",
+     "state.json: .brig.initStartTime: value out of range"},
     {"'owner':''", "'owner':0", "state.json: .owner: expected a string"},
     {"'id':'a',", "'id':'a'",
      "state.json: invalid JSON at line 1, column 38: '}' expected "
@@ -222,6 +226,18 @@ START_TEST(test_bad_record)
 	ck_assert_str_eq(err.msg, bad_records[_i].msg);
 	ck_assert_ptr_null(out.oci_version); /* cleared: nothing left to free */
 	ck_assert_ptr_null(out.id);
+}
+END_TEST
+
+START_TEST(test_record_largest_start_time)
+{
+	struct spec_state in = sample(), out;
+	struct brig_error err = {0};
+	in.init_start_time = INT64_MAX;
+	_cleanup_free_ char *text = spec_state_format_record(&in);
+	ck_assert_msg(spec_state_parse_record(text, &out, &err) == 0, "%s", err.msg);
+	ck_assert_uint_eq(out.init_start_time, INT64_MAX);
+	spec_state_clear(&out);
 }
 END_TEST
 
@@ -253,6 +269,7 @@ Suite *test_suite(void)
 
 	tc = tcase_create("parse");
 	tcase_add_test(tc, test_good_record);
+	tcase_add_test(tc, test_record_largest_start_time);
 	tcase_add_loop_test(tc, test_bad_record, 0, (int)ARRAY_SIZE(bad_records));
 	suite_add_tcase(s, tc);
 	return s;

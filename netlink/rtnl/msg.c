@@ -418,6 +418,13 @@ static int extack_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/* The kernel sends 0 or a negative errno (at most 4095, its MAX_ERRNO). Anything else is
+ * no errno, and negating INT_MIN would overflow. */
+static int errno_of(int error)
+{
+	return error <= 0 && error >= -4095 ? -error : EPROTO;
+}
+
 int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char **ret_msg)
 {
 	*ret_msg = NULL;
@@ -425,7 +432,7 @@ int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char *
 	    mnl_nlmsg_get_payload_len(nlh) < sizeof(struct nlmsgerr))
 		return -1;
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	*ret_errno = -e->error;
+	*ret_errno = errno_of(e->error);
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return 0;
 	/* the TLVs follow the request as echoed: its header alone when capped */
@@ -434,6 +441,18 @@ int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char *
 		off += mnl_nlmsg_get_payload_len(&e->msg);
 	if (off <= mnl_nlmsg_get_payload_len(nlh))
 		mnl_attr_parse(nlh, (unsigned)off, extack_attr, (void *)ret_msg);
+	return 0;
+}
+
+int netlink_parse_done(const struct nlmsghdr *nlh, int *ret_errno)
+{
+	int e = 0;
+	if (nlh->nlmsg_type != NLMSG_DONE)
+		return -1;
+	/* the dump's status, when the kernel sends it (it always has since 2.6) */
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(e))
+		memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(e));
+	*ret_errno = errno_of(e);
 	return 0;
 }
 

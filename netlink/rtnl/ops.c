@@ -115,37 +115,6 @@ int netlink_link_rename(struct netlink *nl, int index, const char *new_name, str
 	return 0;
 }
 
-int netlink_link_set_mtu(struct netlink *nl, int index, uint32_t mtu, struct brig_error *err)
-{
-	return set_one(nl, &(struct netlink_link_req){.index = index, .mtu = mtu}, "set mtu", err);
-}
-
-int netlink_link_set_mac(struct netlink *nl, int index, const uint8_t mac[6],
-			 struct brig_error *err)
-{
-	struct netlink_link_req r = {.index = index, .set_mac = true};
-	memcpy(r.mac, mac, 6);
-	return set_one(nl, &r, "set mac", err);
-}
-
-int netlink_link_set_master(struct netlink *nl, int index, int master, struct brig_error *err)
-{
-	struct netlink_link_req r = {.index = index, .master = master, .nomaster = master <= 0};
-	return set_one(nl, &r, "set master", err);
-}
-
-int netlink_link_set_netns_pid(struct netlink *nl, int index, pid_t pid, struct brig_error *err)
-{
-	return set_one(nl, &(struct netlink_link_req){.index = index, .netns_pid = pid},
-		       "move to a network namespace", err);
-}
-
-int netlink_link_set_netns_fd(struct netlink *nl, int index, int netns_fd, struct brig_error *err)
-{
-	struct netlink_link_req r = {.index = index, .set_netns_fd = true, .netns_fd = netns_fd};
-	return set_one(nl, &r, "move to a network namespace", err);
-}
-
 int netlink_link_del(struct netlink *nl, int index, const char *name, struct brig_error *err)
 {
 	struct netlink_msg m;
@@ -232,14 +201,6 @@ int netlink_addr_list(struct netlink *nl, int family, int index, struct netlink_
 	}
 	*ret = l.v;
 	*ret_n = l.n;
-	return 0;
-}
-
-int netlink_route_add(struct netlink *nl, const struct netlink_route *r, struct brig_error *err)
-{
-	struct netlink_msg m;
-	if (netlink_msg_route_add(&m, r, err) < 0 || netlink_request(nl, &m, err) < 0)
-		return err_wrap(err, "add route");
 	return 0;
 }
 

@@ -143,9 +143,27 @@ struct netlink_link_info {
 /* -1 when nlh is not an RTM_NEWLINK / RTM_NEWADDR message. */
 int netlink_parse_link(const struct nlmsghdr *nlh, struct netlink_link_info *ret);
 int netlink_parse_addr(const struct nlmsghdr *nlh, struct netlink_addr *ret);
-/* The kernel's error of an NLMSG_ERROR message (0 for an ACK) and its
- * extended ack text (NULL when absent); -1 if nlh is no NLMSG_ERROR. */
+/* The kernel's error of an NLMSG_ERROR message (0 for an ACK; EPROTO for a value that is
+ * no errno) and its extended ack text (NULL when absent); -1 if nlh is no NLMSG_ERROR. */
 int netlink_parse_error(const struct nlmsghdr *nlh, int *ret_errno, const char **ret_msg);
+/* The status of a dump's NLMSG_DONE, the same way; -1 if nlh is no NLMSG_DONE. */
+int netlink_parse_done(const struct nlmsghdr *nlh, int *ret_errno);
+
+/* The message at byte *off of a datagram of len bytes, *off moved past it (and its padding
+ * to 4 bytes); NULL past the last one or at one that does not fit with its padding (the
+ * rest of the datagram cannot be read; the kernel pads every message). Not libmnl's
+ * mnl_nlmsg_ok(): it compares nlmsg_len as an int, so that a length of 2 GiB or more
+ * passes and the walk leaves the buffer. */
+const struct nlmsghdr *netlink_msg_next(const void *buf, size_t len, size_t *off);
+/* Called for each data message of a reply; -1 fails the exchange with err as fn set it
+ * (the rest of the replies is still read, and not passed to fn). */
+typedef int (*netlink_reply_fn)(const struct nlmsghdr *nlh, void *data, struct brig_error *err);
+/* One datagram of replies to the request `seq` sent from `portid`: messages of other
+ * requests are skipped, data messages go to fn (NULL: ignored), an NLMSG_ERROR or
+ * NLMSG_DONE ends the exchange. *failed (false at the first datagram) carries fn's
+ * failure to the next one. 1: ended well; 0: read the next datagram; -1: ended with err. */
+int netlink_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid, netlink_reply_fn fn,
+		    void *data, bool *failed, struct brig_error *err);
 
 /* ---- the socket ---- */
 
@@ -168,7 +186,6 @@ static inline void netlink_closep(struct netlink **nl)
 int netlink_request(struct netlink *nl, struct netlink_msg *m, struct brig_error *err);
 /* Sends m (a get or a dump) and calls fn for each reply until the ACK or the
  * dump's end; fn returning -1 stops with err as it set it. */
-typedef int (*netlink_reply_fn)(const struct nlmsghdr *nlh, void *data, struct brig_error *err);
 int netlink_query(struct netlink *nl, struct netlink_msg *m, netlink_reply_fn fn, void *data,
 		  struct brig_error *err);
 
@@ -184,12 +201,6 @@ int netlink_link_up(struct netlink *nl, int index, struct brig_error *err);
 int netlink_link_down(struct netlink *nl, int index, struct brig_error *err);
 int netlink_link_rename(struct netlink *nl, int index, const char *new_name,
 			struct brig_error *err);
-int netlink_link_set_mtu(struct netlink *nl, int index, uint32_t mtu, struct brig_error *err);
-int netlink_link_set_mac(struct netlink *nl, int index, const uint8_t mac[6],
-			 struct brig_error *err);
-int netlink_link_set_master(struct netlink *nl, int index, int master, struct brig_error *err);
-int netlink_link_set_netns_pid(struct netlink *nl, int index, pid_t pid, struct brig_error *err);
-int netlink_link_set_netns_fd(struct netlink *nl, int index, int netns_fd, struct brig_error *err);
 /* ENODEV (absent) is an error too: callers that tolerate it test errnum. */
 int netlink_link_del(struct netlink *nl, int index, const char *name, struct brig_error *err);
 int netlink_veth_add(struct netlink *nl, const struct netlink_veth_req *r, struct brig_error *err);
@@ -201,7 +212,6 @@ int netlink_port_isolated(struct netlink *nl, int index, bool on, struct brig_er
 int netlink_addr_add(struct netlink *nl, const struct netlink_addr *a, struct brig_error *err);
 int netlink_addr_list(struct netlink *nl, int family, int index, struct netlink_addr **ret,
 		      size_t *ret_n, struct brig_error *err);
-int netlink_route_add(struct netlink *nl, const struct netlink_route *r, struct brig_error *err);
 
 /* Brings a link of the caller's current network namespace up, on a socket of
  * its own: the container process uses it for lo. */

@@ -113,41 +113,86 @@ static int handle_reply(const struct nlmsghdr *nlh, netlink_reply_fn fn, void *d
 		return e ? kernel_error(e, msg, err) : 1;
 	}
 	if (nlh->nlmsg_type == NLMSG_DONE) {
-		int e = 0;
-		if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
-			memcpy(&e, mnl_nlmsg_get_payload(nlh), sizeof(int));
-		return e ? kernel_error(-e, NULL, err) : 1;
+		int e;
+		netlink_parse_done(nlh, &e);
+		return e ? kernel_error(e, NULL, err) : 1;
 	}
 	if (nlh->nlmsg_type < NLMSG_MIN_TYPE || !fn)
 		return 0;
 	return fn(nlh, data, err) < 0 ? -1 : 0;
 }
 
-static int receive(struct netlink *nl, netlink_reply_fn fn, void *data, struct brig_error *err)
+const struct nlmsghdr *netlink_msg_next(const void *buf, size_t len, size_t *off)
+{
+	if (*off > len || len - *off < sizeof(struct nlmsghdr))
+		return NULL;
+	const struct nlmsghdr *nlh = (const void *)((const char *)buf + *off);
+	size_t n = nlh->nlmsg_len, padded = (n + NLMSG_ALIGNTO - 1) & ~(size_t)(NLMSG_ALIGNTO - 1);
+	/* libmnl reads attributes up to the padded length: the padding must fit too */
+	if (n < sizeof(*nlh) || padded > len - *off)
+		return NULL;
+	*off += padded;
+	return nlh;
+}
+
+int netlink_replies(const void *buf, size_t len, uint32_t seq, uint32_t portid, netlink_reply_fn fn,
+		    void *data, bool *failed, struct brig_error *err)
 {
 	/* After an error fn saw, keep reading to the end so that the next
 	 * request does not find this one's leftovers. */
-	int failed = 0;
+	const struct nlmsghdr *nlh;
+	size_t off = 0;
+	while ((nlh = netlink_msg_next(buf, len, &off))) {
+		if (nlh->nlmsg_seq != seq || nlh->nlmsg_pid != portid)
+			continue; /* a stale reply to an earlier request */
+		int r = handle_reply(nlh, *failed ? NULL : fn, data, err);
+		if (r == 1 || (r < 0 && nlh->nlmsg_type == NLMSG_ERROR))
+			return *failed || r < 0 ? -1 : 1;
+		if (r < 0 && nlh->nlmsg_type == NLMSG_DONE)
+			return -1;
+		if (r < 0)
+			*failed = true;
+	}
+	return 0;
+}
+
+/* One datagram from the kernel (sender port 0). A process with CAP_NET_ADMIN
+ * in a container's network namespace could send to brig's socket there and
+ * answer a request itself; what is not the kernel's is dropped. */
+static ssize_t recv_kernel(struct netlink *nl)
+{
 	for (;;) {
-		ssize_t n = mnl_socket_recvfrom(nl->sock, nl->buf, RECV_SIZE);
+		struct sockaddr_nl sa = {0};
+		struct iovec iov = {.iov_base = nl->buf, .iov_len = RECV_SIZE};
+		struct msghdr msg = {
+		    .msg_name = &sa, .msg_namelen = sizeof(sa), .msg_iov = &iov, .msg_iovlen = 1};
+		ssize_t n = recvmsg(mnl_socket_get_fd(nl->sock), &msg, 0);
+		if (n < 0)
+			return -1;
+		if (msg.msg_flags & MSG_TRUNC) {
+			errno = ENOSPC;
+			return -1;
+		}
+		if (msg.msg_namelen == sizeof(sa) && sa.nl_family == AF_NETLINK && sa.nl_pid == 0)
+			return n;
+		log_debug("rtnetlink: dropped a datagram from port %u", sa.nl_pid);
+	}
+}
+
+static int receive(struct netlink *nl, netlink_reply_fn fn, void *data, struct brig_error *err)
+{
+	bool failed = false;
+	for (;;) {
+		ssize_t n = recv_kernel(nl);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return err_sys(err, "receive from rtnetlink");
 		}
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)nl->buf;
-		int len = (int)n;
-		for (; mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len)) {
-			if (nlh->nlmsg_seq != nl->seq || nlh->nlmsg_pid != nl->portid)
-				continue; /* a stale reply to an earlier request */
-			int r = handle_reply(nlh, failed ? NULL : fn, data, err);
-			if (r == 1 || (r < 0 && nlh->nlmsg_type == NLMSG_ERROR))
-				return failed || r < 0 ? -1 : 0;
-			if (r < 0 && nlh->nlmsg_type == NLMSG_DONE)
-				return -1;
-			if (r < 0)
-				failed = 1;
-		}
+		int r = netlink_replies(nl->buf, (size_t)n, nl->seq, nl->portid, fn, data, &failed,
+					err);
+		if (r != 0)
+			return r < 0 ? -1 : 0;
 	}
 }
 

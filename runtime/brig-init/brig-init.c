@@ -52,7 +52,7 @@ static long sys3(long n, long a, long b, long c)
 	return r;
 }
 __asm__(".text\n.global _start\n_start:\n"
-	"xor %rbp,%rbp\nmov %rsp,%rdi\nand $-16,%rsp\ncall stub_main\nhlt\n");
+	"xor %rbp,%rbp\nmov %rsp,%rdi\nand $-16,%rsp\ncall brig_init_main\nhlt\n");
 #elif defined(__aarch64__)
 #define NR_read 63
 #define NR_write 64
@@ -72,12 +72,12 @@ static long sys3(long n, long a, long b, long c)
 	__asm__ volatile("svc 0" : "+r"(x0) : "r"(x8), "r"(x1), "r"(x2) : "memory");
 	return x0;
 }
-__asm__(".text\n.global _start\n_start:\nmov x0, sp\nbl stub_main\n");
+__asm__(".text\n.global _start\n_start:\nmov x0, sp\nbl brig_init_main\n");
 #else
 #error "brig-init: unsupported architecture"
 #endif
 
-void stub_main(long *sp) __attribute__((noreturn, used));
+void brig_init_main(long *sp) __attribute__((noreturn, used));
 
 #define CLONE_PARENT 0x00008000
 #define TIOCSCTTY 0x540E
@@ -93,7 +93,7 @@ static void fail(long fd, int e)
 		;
 }
 
-void stub_main(long *sp)
+void brig_init_main(long *sp)
 {
 	long argc = sp[0];
 	char **argv = (char **)(sp + 1);

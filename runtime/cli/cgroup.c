@@ -1,12 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The verbs that act on the container's cgroup: pause, resume, ps, update,
- * events. Each opens the container (locked), then its cgroup from the record. */
-#include "runtime/container/container.h"
-
-#include <fcntl.h>
-#include <getopt.h>
-#include <poll.h>
-#include <time.h>
+/* The verbs that act on the container's cgroup: pause, resume, ps. Each opens
+ * the container (locked), then its cgroup from the record. */
+#include "runtime/cli/cli.h"
 
 #define FREEZE_TIMEOUT_MS 10000
 
@@ -21,69 +16,72 @@ static void opened_clear(struct opened *o)
 	cgroup_clear(&o->cg);
 }
 
-/* Opens the container and its cgroup; running (or paused) is required by all. */
-static int open_running(const struct global_opts *g, const char *id, struct opened *o,
-			struct brig_error *err)
+/* Opens a running (or paused) container and its cgroup. */
+static int open_running(const struct global_opts *g, const char *id, const char *verb,
+			struct opened *o, struct brig_error *err)
 {
-	_cleanup_close_ int root_fd = open(g->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0)
-		return err_set(err, ENOENT, "container \"%s\" does not exist", id);
-	o->c = container_open(root_fd, id, err);
+	o->c = container_open_at(g->root, id, err);
 	if (!o->c)
 		return -1;
-	enum spec_status st = container_status(&o->c->state);
-	if (st == SPEC_STATUS_STOPPED)
+	if (container_status(&o->c->state) == SPEC_STATUS_STOPPED)
 		return err_set(err, ESRCH, "container not running");
 	if (cgroup_load(&o->c->state, &o->cg, err) < 0)
 		return -1;
 	if (!o->cg.active || !o->cg.opened)
-		return err_set(err, ENOTSUP, "container \"%s\" has no cgroup of its own", id);
+		return cgroup_none_error(id, verb, err);
 	return 0;
 }
 
-static int one_id(const char *verb, int argc, char **argv, const char **ret_id,
-		  struct brig_error *err)
+static int freeze(const struct global_opts *g, const char *id, bool on, struct brig_error *err)
 {
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return verb_usage(verb, stdout), 1;
-		return err_set(err, EINVAL, "unknown option '%s' (see brig %s --help)",
-			       argv[optind - 1], verb);
-	}
-	return parse_id_arg(verb, argc, argv, optind, ret_id, err);
-}
-
-static int freeze_verb(const struct global_opts *g, const char *verb, bool freeze, int argc,
-		       char **argv, struct brig_error *err)
-{
-	const char *id = NULL;
-	int r = one_id(verb, argc, argv, &id, err);
-	if (r != 0)
-		return r > 0 ? 0 : -1;
 	struct opened o = {.cg = CTR_CGROUP_INIT};
-	r = open_running(g, id, &o, err);
-	if (r == 0 && !freeze && o.c->state.status != SPEC_STATUS_PAUSED)
+	int r = open_running(g, id, on ? "pause" : "resume", &o, err);
+	if (r == 0 && !on && o.c->state.status != SPEC_STATUS_PAUSED)
 		r = err_set(err, EINVAL, "container not paused");
-	if (r == 0 && freeze && o.c->state.status == SPEC_STATUS_PAUSED)
+	if (r == 0 && on && o.c->state.status == SPEC_STATUS_PAUSED)
 		r = err_set(err, EINVAL, "container already paused");
 	if (r == 0)
-		r = cgroups_freeze(&o.cg.cg, freeze, FREEZE_TIMEOUT_MS, err);
+		r = cgroups_freeze(&o.cg.cg, on, FREEZE_TIMEOUT_MS, err);
 	opened_clear(&o);
 	return r;
 }
 
-int verb_pause(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
+static int pause_verb(const struct global_opts *g, void *opts, char **args, size_t n,
+		      struct brig_error *err)
 {
-	return freeze_verb(g, "pause", true, argc, argv, err);
+	(void)opts, (void)n;
+	return freeze(g, args[0], true, err);
 }
 
-int verb_resume(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
+static int resume_verb(const struct global_opts *g, void *opts, char **args, size_t n,
+		       struct brig_error *err)
 {
-	return freeze_verb(g, "resume", false, argc, argv, err);
+	(void)opts, (void)n;
+	return freeze(g, args[0], false, err);
 }
+
+const struct cli_verb cli_pause = {
+    .name = "pause",
+    .summary = "freeze every process of a container",
+    .args = "ID",
+    .description = "Freezes the container's cgroup (the cgroup v2 freezer, or v1's on a hybrid "
+		   "host); its status becomes paused.",
+    .min_args = 1,
+    .max_args = 1,
+    .runc = true,
+    .run = pause_verb,
+};
+
+const struct cli_verb cli_resume = {
+    .name = "resume",
+    .summary = "thaw a paused container",
+    .args = "ID",
+    .description = "Thaws the container's cgroup; its status becomes running again.",
+    .min_args = 1,
+    .max_args = 1,
+    .runc = true,
+    .run = resume_verb,
+};
 
 /* `ps` table: ps(1)'s own output (default -ef), keeping the header and the
  * lines of the container's pids, as runc does. */
@@ -128,41 +126,54 @@ static int ps_table(const pid_t *pids, size_t n, char **ps_args, struct brig_err
 	return pid_col < 0 ? err_set(err, EINVAL, "ps: no PID column in '%s'", cmd) : 0;
 }
 
-int verb_ps(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
+struct ps_opts {
+	int format; /* table, json */
+};
+
+static const char *const ps_formats[] = {"table", "json", NULL};
+
+static const struct cli_opt ps_opts[] = {
+    {"format", 'f', CLI_CHOICE, offsetof(struct ps_opts, format), "table|json",
+     "json: a bare array of host pids (what containerd reads)", CLI_RUNC, ps_formats},
+};
+
+static int ps(const struct global_opts *g, void *opts, char **args, size_t n,
+	      struct brig_error *err)
 {
-	static const struct option longopts[] = {
-	    {"format", required_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {0}};
-	bool json = false;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:f:h", longopts, NULL)) != -1) {
-		if (c == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "table")))
-			json = !strcmp(optarg, "json");
-		else if (c == 'h')
-			return verb_usage("ps", stdout), 0;
-		else
-			return err_set(err, EINVAL, "ps: bad option '%s' (see brig ps --help)",
-				       argv[optind - 1]);
-	}
-	const char *id = NULL;
-	if (parse_id_arg("ps", argc, argv, optind, &id, err) < 0)
-		return -1;
-	struct opened o = {.cg = CTR_CGROUP_INIT};
+	const struct ps_opts *o = opts;
 	pid_t *pids = NULL;
-	size_t n = 0;
-	int r = open_running(g, id, &o, err);
-	if (r == 0)
-		r = cgroups_pids(&o.cg.cg, &pids, &n, err);
-	if (r == 0 && json) {
-		/* containerd expects a bare array of host pids */
+	size_t np = 0;
+	_cleanup_container_ struct container *c = container_open_at(g->root, args[0], err);
+	int r = c ? lifecycle_pids(c, &pids, &np, err) : -1;
+	if (r == 0 && o->format == 1) {
 		printf("[");
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < np; i++)
 			printf("%s%d", i ? "," : "", pids[i]);
 		printf("]\n");
 	} else if (r == 0) {
-		r = ps_table(pids, n, argv + optind + 1, err);
+		_cleanup_free_ char **ps_args = xcalloc(n, sizeof(char *));
+		for (size_t i = 1; i < n; i++)
+			ps_args[i - 1] = args[i];
+		r = ps_table(pids, np, ps_args, err);
 	}
 	free(pids);
-	opened_clear(&o);
 	return r;
 }
+
+const struct cli_verb cli_ps = {
+    .name = "ps",
+    .summary = "list a container's processes",
+    .args = "ID [PS-ARGS...]",
+    .description =
+	"Lists the processes of the container's cgroup (of its pid namespace when it has no "
+	"cgroup of its own: rootless without cgroup delegation): ps(1)'s table (default ps -ef, "
+	"or the PS-ARGS given after ID) keeping the rows of the container's pids, or with "
+	"--format json a JSON array of their host pids. A stopped container has none.",
+    .opts = CLI_OPTS(ps_opts),
+    .opts_size = sizeof(struct ps_opts),
+    .min_args = 1,
+    .max_args = CLI_ARGS_MAX,
+    .raw_after = 1,
+    .runc = true,
+    .run = ps,
+};

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `features`: what this brig implements (runtime-spec features.md), with the
  * host-dependent parts (seccomp flags the kernel takes, LSMs) read here. */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
+#include "runtime/init/init.h"
 #include "seccomp/filter.h"
-
-#include <getopt.h>
 
 /* The flags the kernel accepts, by name; static storage (one `features` run). */
 static const char *const *seccomp_supported(void)
@@ -29,18 +28,10 @@ static const char *const *seccomp_supported(void)
 	return out;
 }
 
-int verb_features(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
+static int features(const struct global_opts *g, void *opts, char **args, size_t n,
+		    struct brig_error *err)
 {
-	static const struct option longopts[] = {{"help", no_argument, NULL, 'h'}, {0}};
-	int c;
-	(void)g;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		if (c == 'h')
-			return verb_usage("features", stdout), 0;
-		return err_set(err, EINVAL, "unknown option '%s' (see brig features --help)",
-			       argv[optind - 1]);
-	}
+	(void)g, (void)opts, (void)args, (void)n, (void)err;
 	/* v1: a hybrid host's v1 hierarchies get the limits, but a pure v1
 	 * host (no cgroup2 mount) is not supported. systemd: --systemd-cgroup;
 	 * systemdUser (rootless through the user's manager) is not tested yet. */
@@ -59,3 +50,13 @@ int verb_features(const struct global_opts *g, int argc, char **argv, struct bri
 	printf("%s\n", text);
 	return 0;
 }
+
+const struct cli_verb cli_features = {
+    .name = "features",
+    .summary = "what this brig implements, as runtime-spec JSON",
+    .description = "Prints the runtime-spec features document: the spec versions, hooks, mount "
+		   "options, namespaces, capabilities, cgroup, seccomp and LSM support of this "
+		   "brig on this host.",
+    .runc = true,
+    .run = features,
+};

@@ -1,170 +1,59 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `brig network create|ls|inspect|rm`: brig's own internal networks, Linux
- * bridges with no uplink (docs/networking.md). */
+ * bridges with no uplink (docs/networking.md; netlink/ does the work). */
 #include "netlink/netlink.h"
-#include "netlink/rtnl/rtnl.h"
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
-#include <getopt.h>
-#include <time.h>
-
-#define NETWORK_USAGE                                                                              \
-	"usage: brig network create NAME --subnet CIDR [--internal | --host-reachable]\n"          \
-	"                           [--no-icc] [--mtu N]\n"                                        \
-	"       brig network ls [--quiet|-q]\n"                                                    \
-	"       brig network inspect NAME\n"                                                       \
-	"       brig network rm NAME\n"
-
-/* "brig-NAME" when it fits a link name, else "brig-" and a hash of NAME. */
-static char *bridge_name(const char *name)
-{
-	if (strlen(name) <= NETLINK_NAME_MAX - 5)
-		return xasprintf("brig-%s", name);
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (const char *p = name; *p; p++)
-		h = (h ^ (uint8_t)*p) * 1099511628211ULL;
-	h ^= h >> 33; /* murmur3's finalizer: every input bit moves the output */
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return xasprintf("brig-%010llx", (unsigned long long)(h >> 24));
-}
-
-struct create_args {
-	const char *name;
+struct net_create_opts {
 	const char *subnet;
-	struct spec_network n;
+	bool internal;
+	bool host_reachable;
+	bool no_icc;
+	const char *mtu;
 };
 
-static int parse_create(int argc, char **argv, struct create_args *a, struct brig_error *err)
-{
-	static const struct option longopts[] = {{"subnet", required_argument, NULL, 's'},
-						 {"internal", no_argument, NULL, 'i'},
-						 {"host-reachable", no_argument, NULL, 'H'},
-						 {"no-icc", no_argument, NULL, 'n'},
-						 {"mtu", required_argument, NULL, 'm'},
-						 {"help", no_argument, NULL, 'h'},
-						 {0}};
-	int c, modes = 0;
-	int64_t mtu;
-	a->n.icc = true;
-	optind = 0; /* 0: getopt re-reads its mode (permuting) */
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			a->subnet = optarg;
-			break;
-		case 'i':
-		case 'H':
-			modes |= c == 'i' ? 1 : 2;
-			a->n.mode = c == 'i' ? SPEC_NET_INTERNAL : SPEC_NET_HOST_REACHABLE;
-			break;
-		case 'n':
-			a->n.icc = false;
-			break;
-		case 'm':
-			if (parse_int64(optarg, 68, 65535, &mtu) < 0)
-				return err_set(err, EINVAL, "--mtu: want 68..65535, not '%s'",
-					       optarg);
-			a->n.mtu = (uint32_t)mtu;
-			break;
-		case 'h':
-			return fputs(NETWORK_USAGE, stdout), 1;
-		default:
-			return err_set(err, EINVAL,
-				       "create: bad option '%s' (see brig network --help)",
-				       argv[optind - 1]);
-		}
-	}
-	if (modes == 3)
-		return err_set(err, EINVAL,
-			       "create: --internal and --host-reachable exclude each other");
-	if (optind + 1 != argc)
-		return err_set(err, EINVAL, "create: want one NAME (see brig network --help)");
-	a->name = argv[optind];
-	if (!a->subnet)
-		return err_set(err, EINVAL, "create: --subnet CIDR is required");
-	return 0;
-}
+#define N(field) offsetof(struct net_create_opts, field)
+static const struct cli_opt create_opts[] = {
+    {"subnet", 0, CLI_STRING, N(subnet), "CIDR", "the network's IPv4 subnet (required)"},
+    {"internal", 0, CLI_FLAG, N(internal), NULL, "containers reach each other only (the default)"},
+    {"host-reachable", 0, CLI_FLAG, N(host_reachable), NULL,
+     "the host has the subnet's first address on the bridge"},
+    {"no-icc", 0, CLI_FLAG, N(no_icc), NULL, "containers cannot reach each other"},
+    {"mtu", 0, CLI_STRING, N(mtu), "N", "the bridge's and veths' MTU, 68 to 65535"},
+};
 
-/* Another network on the same addresses would make the host's routes
- * ambiguous; another with the same bridge would share it. */
-static int check_unique(int dir_fd, const struct spec_network *n, struct brig_error *err)
+static int net_create(const struct global_opts *g, void *opts, char **args, size_t n,
+		      struct brig_error *err)
 {
-	_cleanup_strv_ char **names = NULL;
-	if (netstore_list(dir_fd, &names, err) < 0)
-		return -1;
-	for (char **p = names; *p; p++) {
-		struct spec_network o = {0};
-		if (netstore_load(dir_fd, *p, &o, err) < 0)
-			continue;
-		int clash = lease_subnets_overlap(&o.subnet, &n->subnet) ? 1
-			    : !strcmp(o.bridge, n->bridge)		 ? 2
-									 : 0;
-		char net[16];
-		spec_ipv4_format(o.subnet.addr, net);
-		if (clash)
-			err_set(err, EEXIST, "network '%s' %s %s/%u", o.name,
-				clash == 1 ? "already uses" : "has the same bridge as", net,
-				o.subnet.prefix);
-		spec_network_clear(&o);
-		if (clash)
-			return -1;
-	}
-	return 0;
-}
-
-static int do_create(struct netstore *st, struct create_args *a, struct brig_error *err)
-{
-	struct spec_network *n = &a->n;
-	struct spec_network existing = {0};
-	if (netstore_load(st->dir_fd, a->name, &existing, err) == 0) {
-		spec_network_clear(&existing);
-		return err_set(err, EEXIST, "network '%s' already exists", a->name);
-	}
-	if (check_unique(st->dir_fd, n, err) < 0)
-		return -1;
-	_cleanup_netlink_ struct netlink *nl = netlink_open(err);
-	struct netlink_link_info info;
-	if (!nl)
-		return -1;
-	if (netlink_link_get(nl, 0, n->bridge, &info, err) == 0)
-		return err_set(err, EEXIST, "a link named '%s' exists already", n->bridge);
-	int index;
-	if (netbridge_ensure(nl, n, &index, err) < 0)
-		return -1;
-	if (netstore_save(st->dir_fd, n, err) < 0) {
-		struct brig_error ignored;
-		netbridge_remove(nl, n, &ignored);
-		return -1;
-	}
-	return 0;
-}
-
-static int net_create(int argc, char **argv, struct brig_error *err)
-{
-	struct create_args a = {0};
-	int r = parse_create(argc, argv, &a, err);
-	if (r != 0)
-		return r > 0 ? 0 : -1;
-	if (spec_network_name_validate(a.name, err) < 0 ||
-	    spec_cidr_parse(a.subnet, &a.n.subnet, err) < 0)
-		return -1;
-	struct timespec now;
-	char ts[40];
-	clock_gettime(CLOCK_REALTIME, &now);
-	format_rfc3339(&now, ts);
-	a.n.name = xstrdup(a.name);
-	a.n.bridge = bridge_name(a.name);
-	a.n.created = xstrdup(ts);
-	struct netstore st;
-	r = netstore_open(network_dir(), true, &st, err);
+	(void)g, (void)n;
+	const struct net_create_opts *o = opts;
+	struct spec_network net = {.icc = !o->no_icc};
+	int64_t mtu = 0;
+	if (!network_privileged())
+		return err_set(err, EPERM, "brig's networks need root: they are host bridges");
+	if (o->internal && o->host_reachable)
+		return err_set(err, EINVAL, "--internal and --host-reachable exclude each other");
+	if (!o->subnet)
+		return err_set(err, EINVAL, "--subnet CIDR is required");
+	if (o->mtu && parse_int64(o->mtu, 68, 65535, &mtu) < 0)
+		return err_set(err, EINVAL, "--mtu: want 68..65535, not '%s'", o->mtu);
+	net.mtu = (uint32_t)mtu;
+	net.mode = o->host_reachable ? SPEC_NET_HOST_REACHABLE : SPEC_NET_INTERNAL;
+	net.name = xstrdup(args[0]);
+	int r = spec_cidr_parse(o->subnet, &net.subnet, err);
 	if (r == 0)
-		r = do_create(&st, &a, err);
-	netstore_close(&st);
-	spec_network_clear(&a.n);
+		r = network_create(&net, err);
+	spec_network_clear(&net);
 	return r;
 }
+
+struct net_ls_opts {
+	bool quiet;
+};
+
+static const struct cli_opt ls_opts[] = {
+    {"quiet", 'q', CLI_FLAG, offsetof(struct net_ls_opts, quiet), NULL, "print only the names"},
+};
 
 static void print_row(int dir_fd, const struct spec_network *n)
 {
@@ -182,11 +71,11 @@ static void print_row(int dir_fd, const struct spec_network *n)
 	spec_leases_free(v, nv);
 }
 
-static int net_ls(int argc, char **argv, struct brig_error *err)
+static int net_ls(const struct global_opts *g, void *opts, char **args, size_t n_args,
+		  struct brig_error *err)
 {
-	bool quiet = argc > 1 && (!strcmp(argv[1], "-q") || !strcmp(argv[1], "--quiet"));
-	if (argc > (quiet ? 2 : 1))
-		return err_set(err, EINVAL, "ls: unexpected argument '%s'", argv[quiet ? 2 : 1]);
+	(void)g, (void)args, (void)n_args;
+	bool quiet = ((const struct net_ls_opts *)opts)->quiet;
 	struct netstore st;
 	if (netstore_open(network_dir(), false, &st, err) < 0)
 		return err->errnum == ENOENT ? (quiet ? 0 : (printf("NAME\n"), 0)) : -1;
@@ -208,26 +97,22 @@ static int net_ls(int argc, char **argv, struct brig_error *err)
 	return r;
 }
 
-static int one_name(const char *verb, int argc, char **argv, struct brig_error *err)
+static int net_inspect(const struct global_opts *g, void *opts, char **args, size_t n_args,
+		       struct brig_error *err)
 {
-	if (argc != 2)
-		return err_set(err, EINVAL, "%s: want one NAME (see brig network --help)", verb);
-	return spec_network_name_validate(argv[1], err);
-}
-
-static int net_inspect(int argc, char **argv, struct brig_error *err)
-{
-	if (one_name("inspect", argc, argv, err) < 0)
+	(void)g, (void)opts, (void)n_args;
+	const char *name = args[0];
+	if (spec_network_name_validate(name, err) < 0)
 		return -1;
 	struct netstore st;
 	if (netstore_open(network_dir(), false, &st, err) < 0)
 		return err->errnum == ENOENT
-			   ? err_set(err, ENOENT, "network '%s' does not exist", argv[1])
+			   ? err_set(err, ENOENT, "network '%s' does not exist", name)
 			   : -1;
 	struct spec_network n = {0};
 	struct spec_lease *v = NULL;
 	size_t nv = 0;
-	int r = netstore_load(st.dir_fd, argv[1], &n, err);
+	int r = netstore_load(st.dir_fd, name, &n, err);
 	if (r == 0 && (r = netstore_leases(st.dir_fd, n.name, &v, &nv, err)) == 0) {
 		_cleanup_free_ char *text = spec_network_format_inspect(&n, v, nv);
 		printf("%s\n", text);
@@ -238,58 +123,61 @@ static int net_inspect(int argc, char **argv, struct brig_error *err)
 	return r;
 }
 
-static int do_rm(struct netstore *st, const char *name, struct brig_error *err)
+static int net_rm(const struct global_opts *g, void *opts, char **args, size_t n,
+		  struct brig_error *err)
 {
-	struct spec_network n = {0};
-	struct spec_lease *v = NULL;
-	size_t nv = 0;
-	if (netstore_load(st->dir_fd, name, &n, err) < 0)
-		return -1;
-	int r = netstore_leases(st->dir_fd, name, &v, &nv, err);
-	if (r == 0 && nv > 0)
-		r = err_set(err, EBUSY, "network '%s' has %zu container%s attached (first: '%s')",
-			    name, nv, nv == 1 ? "" : "s", v[0].id);
-	_cleanup_netlink_ struct netlink *nl = r == 0 ? netlink_open(err) : NULL;
-	if (r == 0 && !nl)
-		r = -1;
-	if (r == 0)
-		r = netbridge_remove(nl, &n, err);
-	if (r == 0)
-		r = netstore_remove(st->dir_fd, name, err);
-	spec_leases_free(v, nv);
-	spec_network_clear(&n);
-	return r;
+	(void)g, (void)opts, (void)n;
+	if (!network_privileged())
+		return err_set(err, EPERM, "brig's networks need root: they are host bridges");
+	return network_remove(args[0], err);
 }
 
-static int net_rm(int argc, char **argv, struct brig_error *err)
-{
-	if (one_name("rm", argc, argv, err) < 0)
-		return -1;
-	struct netstore st;
-	if (netstore_open(network_dir(), false, &st, err) < 0)
-		return err->errnum == ENOENT
-			   ? err_set(err, ENOENT, "network '%s' does not exist", argv[1])
-			   : -1;
-	int r = do_rm(&st, argv[1], err);
-	netstore_close(&st);
-	return r;
-}
+static const struct cli_verb net_create_verb = {
+    .name = "network create",
+    .summary = "create a network: a bridge with no uplink",
+    .args = "NAME",
+    .opts = CLI_OPTS(create_opts),
+    .opts_size = sizeof(struct net_create_opts),
+    .min_args = 1,
+    .max_args = 1,
+    .run = net_create,
+};
 
-int verb_network(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
-{
-	(void)g; /* networks are the host's, not one --root's */
-	if (argc < 2)
-		return err_set(err, EINVAL, "missing subcommand (create, ls, inspect, rm)");
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		return fputs(NETWORK_USAGE, stdout), 0;
-	const char *sub = argv[1];
-	if (!strcmp(sub, "create"))
-		return net_create(argc - 1, argv + 1, err);
-	if (!strcmp(sub, "ls") || !strcmp(sub, "list"))
-		return net_ls(argc - 1, argv + 1, err);
-	if (!strcmp(sub, "inspect"))
-		return net_inspect(argc - 1, argv + 1, err);
-	if (!strcmp(sub, "rm") || !strcmp(sub, "remove"))
-		return net_rm(argc - 1, argv + 1, err);
-	return err_set(err, EINVAL, "unknown subcommand '%s' (create, ls, inspect, rm)", sub);
-}
+static const struct cli_verb net_ls_verb = {
+    .name = "network ls",
+    .summary = "list the networks",
+    .opts = CLI_OPTS(ls_opts),
+    .opts_size = sizeof(struct net_ls_opts),
+    .run = net_ls,
+};
+
+static const struct cli_verb net_inspect_verb = {
+    .name = "network inspect",
+    .summary = "a network's definition and leases as JSON",
+    .args = "NAME",
+    .min_args = 1,
+    .max_args = 1,
+    .run = net_inspect,
+};
+
+static const struct cli_verb net_rm_verb = {
+    .name = "network rm",
+    .summary = "remove a network no container is attached to",
+    .args = "NAME",
+    .min_args = 1,
+    .max_args = 1,
+    .run = net_rm,
+};
+
+static const struct cli_verb *const network_subs[] = {&net_create_verb, &net_ls_verb,
+						      &net_inspect_verb, &net_rm_verb, NULL};
+
+const struct cli_verb cli_network = {
+    .name = "network",
+    .summary = "manage brig's internal networks",
+    .args = "create|ls|inspect|rm ...",
+    .description = "brig's own networks: Linux bridges with no uplink that containers join with "
+		   "--network NAME[:ADDR] or the run.brig.network annotation (docs/networking.md). "
+		   "Definitions live in /var/lib/brig/networks ($BRIG_NETWORK_DIR).",
+    .subs = network_subs,
+};

@@ -1,86 +1,51 @@
 // SPDX-License-Identifier: Apache-2.0
-/* `brig seccomp`: the filter compiler on its own.
- *   seccomp compile PROFILE [-o FILE] [--arch ARCH] [--cap CAP]...  raw BPF
- *   seccomp explain PROFILE [--arch ARCH] [--cap CAP]...            libseccomp's PFC
- *   seccomp convert PROFILE [--arch ARCH] [--cap CAP]...            OCI linux.seccomp
- * PROFILE is an OCI linux.seccomp object, a whole config.json, or a Docker
- * profile, resolved for --cap (default: Docker's default capabilities),
- * --arch (default: this machine) and this kernel's version; "-" reads stdin.
- *
- * To wire (runtime.h and main.c's verb table):
- *   int verb_seccomp(const struct global_opts *g, int argc, char **argv,
- *                    struct brig_error *err);
- *   usage: "seccomp compile PROFILE [-o FILE] [--arch ARCH] [--cap CAP]...\n"
- *          "       seccomp explain PROFILE [--arch ARCH] [--cap CAP]...\n"
- *          "       seccomp convert PROFILE [--arch ARCH] [--cap CAP]..."
- *   summary: "compile, explain or convert a seccomp profile" */
-#include "runtime/container/container.h"
+/* `brig seccomp`: the filter compiler on its own. PROFILE is an OCI
+ * linux.seccomp object, a whole config.json, or a Docker profile, resolved for
+ * --cap (default: Docker's default capabilities), --arch (default: this
+ * machine) and this kernel's version; "-" reads stdin. */
+#include "runtime/cli/cli.h"
 #include "seccomp/filter.h"
 
 #include <fcntl.h>
-#include <getopt.h>
 #include <sys/utsname.h>
 
-/* until runtime.h declares it (identical redeclarations are fine) */
-
 struct seccomp_args {
-	const char *cmd;
-	const char *profile;
 	const char *out;
 	const char *arch;
-	uint64_t caps;
-	bool caps_set;
+	char **caps;
+	const char *profile;
+	uint64_t cap_set;
 };
 
-static int add_cap(struct seccomp_args *a, const char *name, struct brig_error *err)
-{
-	char buf[64];
-	snprintf(buf, sizeof(buf), "%s%s", strncasecmp(name, "CAP_", 4) ? "CAP_" : "", name);
-	for (char *p = buf; *p; p++)
-		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
-	int cap = spec_cap_from_name(buf);
-	if (cap < 0)
-		return err_set(err, EINVAL, "--cap: unknown capability '%s'", name);
-	if (!a->caps_set)
-		a->caps = 0; /* --cap lists the whole set */
-	a->caps_set = true;
-	a->caps |= UINT64_C(1) << cap;
-	return 0;
-}
-
-static int parse_args(int argc, char **argv, struct seccomp_args *a, struct brig_error *err)
-{
-	static const struct option longopts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"arch", required_argument, NULL, 'a'},
-	    {"cap", required_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	int c;
-	a->caps = SPEC_DOCKER_DEFAULT_CAPS;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		if (c == 'o' && strcmp(a->cmd, "compile") == 0)
-			a->out = optarg;
-		else if (c == 'a')
-			a->arch = optarg;
-		else if (c == 'c' && add_cap(a, optarg, err) < 0)
-			return -1;
-		else if (c == 'h')
-			return verb_usage("seccomp", stdout), 1;
-		else if (c == ':')
-			return err_set(err, EINVAL, "option '%s' needs an argument",
-				       argv[optind - 1]);
-		else if (c != 'c')
-			return err_set(err, EINVAL, "unknown option '%s' (see brig seccomp --help)",
-				       argv[optind - 1]);
+#define A(field) offsetof(struct seccomp_args, field)
+#define SECCOMP_TARGET_OPTS                                                                        \
+	{"arch", 0, CLI_STRING, A(arch), "ARCH", "the architecture (default: this machine's)"},    \
+	{                                                                                          \
+		"cap", 0, CLI_LIST, A(caps), "CAP",                                                \
+		    "a capability the container has (repeatable; default: Docker's default set)"   \
 	}
-	if (optind != argc - 1)
-		return err_set(err, EINVAL, "want one PROFILE (see brig seccomp --help)");
-	a->profile = argv[optind];
-	if (a->arch && spec_arch_lookup(a->arch, NULL, NULL) < 0)
-		return err_set(err, EINVAL, "--arch: unknown architecture '%s'", a->arch);
+
+static const struct cli_opt compile_opts[] = {
+    {"output", 'o', CLI_STRING, A(out), "FILE", "write the BPF to FILE (default stdout)"},
+    SECCOMP_TARGET_OPTS,
+};
+static const struct cli_opt target_opts[] = {SECCOMP_TARGET_OPTS};
+
+static int caps_of(char **names, uint64_t *ret, struct brig_error *err)
+{
+	*ret = SPEC_DOCKER_DEFAULT_CAPS;
+	if (names && *names)
+		*ret = 0; /* --cap lists the whole set */
+	for (char **n = names; n && *n; n++) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%s%s", strncasecmp(*n, "CAP_", 4) ? "CAP_" : "", *n);
+		for (char *p = buf; *p; p++)
+			*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+		int cap = spec_cap_from_name(buf);
+		if (cap < 0)
+			return err_set(err, EINVAL, "--cap: unknown capability '%s'", *n);
+		*ret |= UINT64_C(1) << cap;
+	}
 	return 0;
 }
 
@@ -99,7 +64,7 @@ static int load_profile(const struct seccomp_args *a, struct spec_seccomp *s, st
 	_cleanup_free_ char *text = NULL;
 	if (read_file_at(AT_FDCWD, file, &text, NULL, err) < 0)
 		return -1;
-	struct spec_profile_target t = {.caps = a->caps, .arch = a->arch};
+	struct spec_profile_target t = {.caps = a->cap_set, .arch = a->arch};
 	host_kernel(&t);
 	enum spec_profile_kind kind = spec_seccomp_profile_kind(text);
 	if (spec_seccomp_profile_parse(text, a->profile, &t, s, err) < 0)
@@ -127,38 +92,106 @@ static int write_bpf(const struct seccomp_args *a, const struct filter *f, struc
 			     O_CREAT | O_TRUNC, err);
 }
 
-int verb_seccomp(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
+/* The profile every subcommand reads, resolved for the target. */
+static int prepare(struct seccomp_args *a, char **args, struct spec_seccomp *s,
+		   struct filter_opts *o, struct brig_error *err)
 {
-	struct seccomp_args a = {0};
+	a->profile = args[0];
+	if (a->arch && spec_arch_lookup(a->arch, NULL, NULL) < 0)
+		return err_set(err, EINVAL, "--arch: unknown architecture '%s'", a->arch);
+	if (caps_of(a->caps, &a->cap_set, err) < 0)
+		return -1;
+	return load_profile(a, s, o, err);
+}
+
+static int compile(const struct global_opts *g, void *opts, char **args, size_t n,
+		   struct brig_error *err)
+{
+	(void)g, (void)n;
 	struct spec_seccomp s = {0};
 	struct filter_opts o = {0};
-	(void)g;
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")))
-			return verb_usage("seccomp", stdout), 0;
-		return err_set(err, EINVAL,
-			       "want compile, explain or convert (see brig seccomp "
-			       "--help)");
-	}
-	a.cmd = argv[1];
-	if (strcmp(a.cmd, "compile") && strcmp(a.cmd, "explain") && strcmp(a.cmd, "convert"))
-		return err_set(err, EINVAL,
-			       "unknown command '%s' (want compile, explain or convert)", a.cmd);
-	int r = parse_args(argc - 1, argv + 1, &a, err);
-	if (r != 0)
-		return r > 0 ? 0 : -1;
-	if (load_profile(&a, &s, &o, err) < 0)
-		return -1;
-	if (!strcmp(a.cmd, "convert")) {
-		_cleanup_free_ char *text = spec_seccomp_format(&s, true);
-		printf("%s\n", text);
-	} else if (!strcmp(a.cmd, "explain")) {
-		fflush(stdout);
-		r = filter_explain(&s, &o, STDOUT_FILENO, err);
-	} else {
+	int r = prepare(opts, args, &s, &o, err);
+	if (r == 0) {
 		_cleanup_filter_ struct filter *f = filter_compile(&s, &o, err);
-		r = f ? write_bpf(&a, f, err) : -1;
+		r = f ? write_bpf(opts, f, err) : -1;
 	}
 	spec_seccomp_clear(&s);
 	return r;
 }
+
+static int explain(const struct global_opts *g, void *opts, char **args, size_t n,
+		   struct brig_error *err)
+{
+	(void)g, (void)n;
+	struct spec_seccomp s = {0};
+	struct filter_opts o = {0};
+	int r = prepare(opts, args, &s, &o, err);
+	if (r == 0) {
+		fflush(stdout);
+		r = filter_explain(&s, &o, STDOUT_FILENO, err);
+	}
+	spec_seccomp_clear(&s);
+	return r;
+}
+
+static int convert(const struct global_opts *g, void *opts, char **args, size_t n,
+		   struct brig_error *err)
+{
+	(void)g, (void)n;
+	struct spec_seccomp s = {0};
+	struct filter_opts o = {0};
+	int r = prepare(opts, args, &s, &o, err);
+	if (r == 0) {
+		_cleanup_free_ char *text = spec_seccomp_format(&s, true);
+		printf("%s\n", text);
+	}
+	spec_seccomp_clear(&s);
+	return r;
+}
+
+static const struct cli_verb seccomp_compile = {
+    .name = "seccomp compile",
+    .summary = "compile a profile into the BPF program brig loads",
+    .args = "PROFILE",
+    .opts = CLI_OPTS(compile_opts),
+    .opts_size = sizeof(struct seccomp_args),
+    .min_args = 1,
+    .max_args = 1,
+    .run = compile,
+};
+
+static const struct cli_verb seccomp_explain = {
+    .name = "seccomp explain",
+    .summary = "print the filter as libseccomp's pseudo-code",
+    .args = "PROFILE",
+    .opts = CLI_OPTS(target_opts),
+    .opts_size = sizeof(struct seccomp_args),
+    .min_args = 1,
+    .max_args = 1,
+    .run = explain,
+};
+
+static const struct cli_verb seccomp_convert = {
+    .name = "seccomp convert",
+    .summary = "print the profile as an OCI linux.seccomp object",
+    .args = "PROFILE",
+    .opts = CLI_OPTS(target_opts),
+    .opts_size = sizeof(struct seccomp_args),
+    .min_args = 1,
+    .max_args = 1,
+    .run = convert,
+};
+
+static const struct cli_verb *const seccomp_subs[] = {&seccomp_compile, &seccomp_explain,
+						      &seccomp_convert, NULL};
+
+const struct cli_verb cli_seccomp = {
+    .name = "seccomp",
+    .summary = "compile, explain or convert a seccomp profile",
+    .args = "compile|explain|convert PROFILE",
+    .description =
+	"The seccomp compiler on its own. PROFILE is an OCI linux.seccomp object, a whole "
+	"config.json, or a Docker profile (- reads stdin), resolved for --cap, --arch and this "
+	"kernel's version as brig create would resolve it.",
+    .subs = seccomp_subs,
+};

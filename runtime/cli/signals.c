@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 /* Signal names as runc's `kill` accepts them: with or without SIG, any case,
  * or a number; RTMIN+N / RTMAX-N for real-time signals. */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <ctype.h>
 #include <strings.h>
@@ -47,7 +47,7 @@ int signal_parse(const char *s)
 	if (!s || !*s)
 		return -1;
 	if (isdigit((unsigned char)s[0]))
-		return parse_int64(s, 1, SIGRTMAX, &n) < 0 ? -1 : (int)n;
+		return parse_int64(s, 0, SIGRTMAX, &n) < 0 ? -1 : (int)n; /* 0: a liveness check */
 	if (!strncasecmp(s, "SIG", 3))
 		s += 3;
 	for (size_t i = 0; i < ARRAY_SIZE(signals); i++)

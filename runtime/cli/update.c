@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 /* `update` and `events`: change a running container's limits, and report its
  * cgroup's numbers the way runc does (containerd's shim and podman read them). */
-#include "runtime/container/container.h"
+#include "runtime/cli/cli.h"
 
 #include <ctype.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
-#include <sys/syscall.h>
 
 /* Bytes with runc's units: 512, 64k, 512m, 1g, 1t (also "512MB", any case). */
 static int parse_bytes(const char *flag, const char *s, int64_t *ret, struct brig_error *err)
@@ -44,48 +42,6 @@ static int parse_bytes(const char *flag, const char *s, int64_t *ret, struct bri
 	return 0;
 }
 
-enum {
-	U_RESOURCES = 'r',
-	U_MEMORY = 256,
-	U_SWAP,
-	U_RESERVATION,
-	U_KMEM,
-	U_KMEM_TCP,
-	U_SHARES,
-	U_QUOTA,
-	U_PERIOD,
-	U_RT_PERIOD,
-	U_RT_RUNTIME,
-	U_CPUS,
-	U_MEMS,
-	U_PIDS,
-	U_BLKIO,
-	U_L3,
-	U_MBA,
-};
-
-static const struct option update_longopts[] = {
-    {"resources", required_argument, NULL, U_RESOURCES},
-    {"memory", required_argument, NULL, U_MEMORY},
-    {"memory-swap", required_argument, NULL, U_SWAP},
-    {"memory-reservation", required_argument, NULL, U_RESERVATION},
-    {"kernel-memory", required_argument, NULL, U_KMEM},
-    {"kernel-memory-tcp", required_argument, NULL, U_KMEM_TCP},
-    {"cpu-shares", required_argument, NULL, U_SHARES},
-    {"cpu-quota", required_argument, NULL, U_QUOTA},
-    {"cpu-period", required_argument, NULL, U_PERIOD},
-    {"cpu-rt-period", required_argument, NULL, U_RT_PERIOD},
-    {"cpu-rt-runtime", required_argument, NULL, U_RT_RUNTIME},
-    {"cpuset-cpus", required_argument, NULL, U_CPUS},
-    {"cpuset-mems", required_argument, NULL, U_MEMS},
-    {"pids-limit", required_argument, NULL, U_PIDS},
-    {"blkio-weight", required_argument, NULL, U_BLKIO},
-    {"l3-cache-schema", required_argument, NULL, U_L3},
-    {"mem-bw-schema", required_argument, NULL, U_MBA},
-    {"help", no_argument, NULL, 'h'},
-    {0},
-};
-
 static int set_i64(struct spec_i64 *f, const char *flag, const char *v, bool bytes,
 		   struct brig_error *err)
 {
@@ -106,48 +62,90 @@ static int set_u64(struct spec_u64 *f, const char *flag, const char *v, struct b
 	return 0;
 }
 
-static int update_flag(int c, const char *flag, struct spec_resources *r, struct brig_error *err)
+struct update_opts {
+	const char *resources;
+	const char *memory, *swap, *reservation, *kmem, *kmem_tcp;
+	const char *shares, *quota, *period, *rt_period, *rt_runtime, *cpus, *mems;
+	const char *pids, *blkio, *l3, *mba;
+};
+
+#define U(field) offsetof(struct update_opts, field)
+static const struct cli_opt update_opts[] = {
+    {"resources", 'r', CLI_STRING, U(resources), "FILE",
+     "the new linux.resources as JSON (- for stdin); excludes the other options", CLI_RUNC},
+    {"memory", 0, CLI_STRING, U(memory), "BYTES", "memory limit (k, m, g, t suffixes)", CLI_RUNC},
+    {"memory-swap", 0, CLI_STRING, U(swap), "BYTES", "memory + swap limit; -1: unlimited",
+     CLI_RUNC},
+    {"memory-reservation", 0, CLI_STRING, U(reservation), "BYTES", "memory soft limit", CLI_RUNC},
+    {"kernel-memory", 0, CLI_STRING, U(kmem), "BYTES", "kernel memory limit (cgroup v1)", CLI_RUNC},
+    {"kernel-memory-tcp", 0, CLI_STRING, U(kmem_tcp), "BYTES",
+     "kernel TCP buffer limit (cgroup v1)", CLI_RUNC},
+    {"cpu-share", 0, CLI_STRING, U(shares), "N", "CPU shares (relative weight)", CLI_RUNC, NULL,
+     "cpu-shares"},
+    {"cpu-quota", 0, CLI_STRING, U(quota), "USEC", "CPU time allowed per period; -1: none",
+     CLI_RUNC},
+    {"cpu-period", 0, CLI_STRING, U(period), "USEC", "the CPU quota's period", CLI_RUNC},
+    {"cpu-rt-period", 0, CLI_STRING, U(rt_period), "USEC", "the realtime period (cgroup v1)",
+     CLI_RUNC},
+    {"cpu-rt-runtime", 0, CLI_STRING, U(rt_runtime), "USEC",
+     "realtime time allowed per period (cgroup v1)", CLI_RUNC},
+    {"cpuset-cpus", 0, CLI_STRING, U(cpus), "LIST", "the CPUs to run on (0-3,5)", CLI_RUNC},
+    {"cpuset-mems", 0, CLI_STRING, U(mems), "LIST", "the memory nodes to use", CLI_RUNC},
+    {"pids-limit", 0, CLI_STRING, U(pids), "N", "the most tasks; 0 or -1: no limit", CLI_RUNC},
+    {"blkio-weight", 0, CLI_STRING, U(blkio), "N", "block I/O weight, 10 to 1000", CLI_RUNC},
+    {"l3-cache-schema", 0, CLI_STRING, U(l3), "SCHEMA", "Intel RDT (not supported by brig)",
+     CLI_RUNC},
+    {"mem-bw-schema", 0, CLI_STRING, U(mba), "SCHEMA", "Intel RDT (not supported by brig)",
+     CLI_RUNC},
+};
+
+/* The flags into a resources struct; 0 and absent mean "unchanged". */
+static int flags_to_resources(const struct update_opts *o, struct spec_resources *r,
+			      struct brig_error *err)
 {
 	struct spec_memory *m = &r->memory;
-	struct spec_cpu *cpu = &r->cpu;
-	r->present = true;
-	r->has_memory |= c >= U_MEMORY && c <= U_KMEM_TCP;
-	r->has_cpu |= c >= U_SHARES && c <= U_MEMS;
-	switch (c) {
-	case U_MEMORY:
-		return set_i64(&m->limit, flag, optarg, true, err);
-	case U_SWAP:
-		return set_i64(&m->swap, flag, optarg, true, err);
-	case U_RESERVATION:
-		return set_i64(&m->reservation, flag, optarg, true, err);
-	case U_KMEM:
-		return set_i64(&m->kernel, flag, optarg, true, err);
-	case U_KMEM_TCP:
-		return set_i64(&m->kernel_tcp, flag, optarg, true, err);
-	case U_SHARES:
-		return set_u64(&cpu->shares, flag, optarg, err);
-	case U_QUOTA:
-		return set_i64(&cpu->quota, flag, optarg, false, err);
-	case U_PERIOD:
-		return set_u64(&cpu->period, flag, optarg, err);
-	case U_RT_PERIOD:
-		return set_u64(&cpu->realtime_period, flag, optarg, err);
-	case U_RT_RUNTIME:
-		return set_i64(&cpu->realtime_runtime, flag, optarg, false, err);
-	case U_CPUS:
-		free(cpu->cpus), cpu->cpus = xstrdup(optarg);
-		return 0;
-	case U_MEMS:
-		free(cpu->mems), cpu->mems = xstrdup(optarg);
-		return 0;
-	case U_PIDS:
-		return set_i64(&r->pids_limit, flag, optarg, false, err);
-	case U_BLKIO:
-		r->has_blkio = true;
-		return set_u64(&r->blkio.weight, flag, optarg, err);
-	default:
-		return err_set(err, ENOTSUP, "--%s: Intel RDT is not supported", flag);
-	}
+	struct spec_cpu *c = &r->cpu;
+	if (o->l3 || o->mba)
+		return err_set(err, ENOTSUP, "--%s: Intel RDT is not supported",
+			       o->l3 ? "l3-cache-schema" : "mem-bw-schema");
+	const struct {
+		const char *v, *flag;
+		struct spec_i64 *f;
+		bool bytes;
+	} i64s[] = {
+	    {o->memory, "memory", &m->limit, true},
+	    {o->swap, "memory-swap", &m->swap, true},
+	    {o->reservation, "memory-reservation", &m->reservation, true},
+	    {o->kmem, "kernel-memory", &m->kernel, true},
+	    {o->kmem_tcp, "kernel-memory-tcp", &m->kernel_tcp, true},
+	    {o->quota, "cpu-quota", &c->quota, false},
+	    {o->rt_runtime, "cpu-rt-runtime", &c->realtime_runtime, false},
+	    {o->pids, "pids-limit", &r->pids_limit, false},
+	};
+	const struct {
+		const char *v, *flag;
+		struct spec_u64 *f;
+	} u64s[] = {
+	    {o->shares, "cpu-share", &c->shares},
+	    {o->period, "cpu-period", &c->period},
+	    {o->rt_period, "cpu-rt-period", &c->realtime_period},
+	    {o->blkio, "blkio-weight", &r->blkio.weight},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(i64s); i++)
+		if (i64s[i].v &&
+		    set_i64(i64s[i].f, i64s[i].flag, i64s[i].v, i64s[i].bytes, err) < 0)
+			return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(u64s); i++)
+		if (u64s[i].v && set_u64(u64s[i].f, u64s[i].flag, u64s[i].v, err) < 0)
+			return -1;
+	c->cpus = o->cpus ? xstrdup(o->cpus) : NULL;
+	c->mems = o->mems ? xstrdup(o->mems) : NULL;
+	r->has_memory = o->memory || o->swap || o->reservation || o->kmem || o->kmem_tcp;
+	r->has_cpu = o->shares || o->quota || o->period || o->rt_period || o->rt_runtime ||
+		     o->cpus || o->mems;
+	r->has_blkio = o->blkio != NULL;
+	r->present = r->has_memory || r->has_cpu || r->has_blkio || o->pids;
+	return 0;
 }
 
 static struct spec_resources *read_resources(const char *file, struct brig_error *err)
@@ -158,54 +156,60 @@ static struct spec_resources *read_resources(const char *file, struct brig_error
 	return spec_resources_parse(text, strcmp(file, "-") ? file : "resources", err);
 }
 
-static int parse_update(int argc, char **argv, struct spec_resources **ret, struct brig_error *err)
+static struct spec_resources *update_resources(const struct update_opts *o, struct brig_error *err)
 {
-	const char *file = NULL;
-	int c, idx;
-	opterr = 0;
-	_cleanup_free_ struct spec_resources *flags = xcalloc(1, sizeof(*flags));
-	while ((c = getopt_long(argc, argv, "+:r:h", update_longopts, &idx)) != -1) {
-		if (c == 'h')
-			return verb_usage("update", stdout), 1;
-		if (c == '?' || c == ':')
-			return err_set(err, EINVAL,
-				       "update: bad option '%s' (see brig update --help)",
-				       argv[optind - 1]);
-		if (c == U_RESOURCES)
-			file = optarg;
-		else if (update_flag(c, update_longopts[idx].name, flags, err) < 0)
-			return -1;
+	_cleanup_free_ struct spec_resources *r = xcalloc(1, sizeof(*r));
+	if (flags_to_resources(o, r, err) < 0) {
+		spec_resources_free(steal_ptr(&r));
+		return NULL;
 	}
-	if (file && flags->present)
-		return err_set(err, EINVAL,
-			       "update: --resources and the limit flags are exclusive");
-	*ret = file ? read_resources(file, err) : steal_ptr(&flags);
-	return *ret ? 0 : -1;
+	if (!o->resources)
+		return steal_ptr(&r);
+	bool flags = r->present;
+	spec_resources_free(steal_ptr(&r));
+	if (flags) {
+		err_set(err, EINVAL, "--resources and the limit flags are exclusive");
+		return NULL;
+	}
+	return read_resources(o->resources, err);
 }
 
-int verb_update(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
+static int update(const struct global_opts *g, void *opts, char **args, size_t n,
+		  struct brig_error *err)
 {
-	struct spec_resources *r = NULL;
-	int rc = parse_update(argc, argv, &r, err);
-	if (rc != 0)
-		return rc > 0 ? 0 : -1;
-	const char *id = NULL;
+	(void)n;
+	const char *id = args[0];
+	struct spec_resources *r = update_resources(opts, err);
+	if (!r)
+		return -1;
 	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
-	_cleanup_close_ int root_fd = open(g->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_container_ struct container *c = NULL;
-	rc = parse_id_arg("update", argc, argv, optind, &id, err);
-	if (rc == 0 && !(c = root_fd >= 0 ? container_open(root_fd, id, err) : NULL))
-		rc =
-		    root_fd >= 0 ? -1 : err_set(err, ENOENT, "container \"%s\" does not exist", id);
+	_cleanup_container_ struct container *c = container_open_at(g->root, id, err);
+	int rc = c ? 0 : -1;
 	if (rc == 0 && container_status(&c->state) == SPEC_STATUS_STOPPED)
 		rc = err_set(err, ESRCH, "container not running");
 	if (rc == 0 && (rc = cgroup_load(&c->state, &cg, err)) == 0 && !cg.opened)
-		rc = err_set(err, ENOTSUP, "container \"%s\" has no cgroup of its own", id);
+		rc = cgroup_none_error(id, "update", err);
 	if (rc == 0)
 		rc = cgroup_update(&cg, r, err);
 	spec_resources_free(r);
 	return rc;
 }
+
+const struct cli_verb cli_update = {
+    .name = "update",
+    .summary = "change a running container's resource limits",
+    .args = "ID",
+    .description =
+	"Changes the limits of the container's cgroup, from the flags or from a JSON "
+	"linux.resources object (--resources FILE, - for stdin; Docker's and containerd's way). "
+	"Values of 0 and absent fields leave a limit unchanged.",
+    .opts = CLI_OPTS(update_opts),
+    .opts_size = sizeof(struct update_opts),
+    .min_args = 1,
+    .max_args = 1,
+    .runc = true,
+    .run = update,
+};
 
 /* cgroups' numbers into the spec's event struct (no copies: pointers into s). */
 static void to_event(const struct cgroups_stats *s, struct spec_stats *e, struct spec_stats_kv *raw,
@@ -325,45 +329,56 @@ static int stream_events(const struct ctr_cgroup *cg, const char *id, int pidfd,
 	}
 }
 
-int verb_events(const struct global_opts *g, int argc, char **argv, struct brig_error *err)
+struct events_opts {
+	bool stats;
+	const char *interval;
+};
+
+static const struct cli_opt events_opts[] = {
+    {"stats", 0, CLI_FLAG, offsetof(struct events_opts, stats), NULL,
+     "print the container's stats once and exit", CLI_RUNC},
+    {"interval", 0, CLI_STRING, offsetof(struct events_opts, interval), "DURATION",
+     "the stats interval (default 5s; Go's syntax: 100ms, 5s, 1m30s)", CLI_RUNC},
+};
+
+static int events(const struct global_opts *g, void *opts, char **args, size_t n,
+		  struct brig_error *err)
 {
-	static const struct option longopts[] = {{"stats", no_argument, NULL, 's'},
-						 {"interval", required_argument, NULL, 'i'},
-						 {"help", no_argument, NULL, 'h'},
-						 {0}};
-	bool stats = false;
+	(void)n;
+	const struct events_opts *o = opts;
+	const char *id = args[0];
 	long long ms = 5000;
-	int c;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", longopts, NULL)) != -1) {
-		if (c == 's')
-			stats = true;
-		else if (c == 'i' && parse_duration(optarg, &ms, err) < 0)
-			return -1;
-		else if (c == 'h')
-			return verb_usage("events", stdout), 0;
-		else if (c != 'i')
-			return err_set(err, EINVAL, "events: bad option '%s'", argv[optind - 1]);
-	}
-	const char *id = NULL;
-	if (parse_id_arg("events", argc, argv, optind, &id, err) < 0)
+	if (o->interval && parse_duration(o->interval, &ms, err) < 0)
 		return -1;
 	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
-	_cleanup_close_ int root_fd = open(g->root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct container *ct = root_fd >= 0 ? container_open(root_fd, id, err) : NULL;
+	struct container *ct = container_open_at(g->root, id, err);
 	if (!ct)
-		return root_fd >= 0 ? -1
-				    : err_set(err, ENOENT, "container \"%s\" does not exist", id);
+		return -1;
 	int r = container_status(&ct->state) == SPEC_STATUS_STOPPED
 		    ? err_set(err, ESRCH, "container not running")
 		    : cgroup_load(&ct->state, &cg, err);
 	if (r == 0 && !cg.opened)
-		r = err_set(err, ENOTSUP, "container \"%s\" has no cgroup of its own", id);
+		r = cgroup_none_error(id, "events", err);
 	_cleanup_close_ int pidfd = process_pidfd(ct->state.pid, ct->state.init_start_time);
 	container_free(ct); /* streaming holds no lock */
 	if (r < 0)
 		return -1;
-	if (stats)
+	if (o->stats)
 		return print_stats(&cg, id, err);
 	return pidfd < 0 ? 0 : stream_events(&cg, id, pidfd, ms, err);
 }
+
+const struct cli_verb cli_events = {
+    .name = "events",
+    .summary = "a container's stats and OOM events as JSON lines",
+    .args = "ID",
+    .description = "Prints the container's cgroup stats every --interval, and an oom event "
+		   "whenever the kernel's OOM killer acts in it, until the container's init "
+		   "exits; with --stats, the stats once.",
+    .opts = CLI_OPTS(events_opts),
+    .opts_size = sizeof(struct events_opts),
+    .min_args = 1,
+    .max_args = 1,
+    .runc = true,
+    .run = events,
+};

@@ -3,8 +3,7 @@
  * linux.resources before the process exists, found again from the state
  * record, released at delete. The cgroups module does the work; this file
  * holds the runtime's choices: what a rootless brig may skip, and the order. */
-#include "runtime/container/container.h"
-#include "runtime/init/init.h"
+#include "runtime/container/internal.h"
 
 #include <fcntl.h>
 #include <string.h>
@@ -27,16 +26,16 @@ static bool resources_requested(const struct spec_resources *r)
 			      r->n_rdma || r->n_unified);
 }
 
-/* Whether resources asks for anything a cgroup must enforce. The device
+/* The first write that enforces a limit, NULL when there is none. The device
  * rules do not count: every plan has them (the default rules, as v1 writes on
  * a hybrid host), and without a cgroup the container's /dev is what it gets,
  * as in runc's rootless mode. */
-static bool wants_limits(const struct cgroups_plan *p)
+static const struct cgroups_write *first_limit(const struct cgroups_plan *p)
 {
 	for (size_t i = 0; i < p->n_writes; i++)
 		if (!p->writes[i].v1 || strcmp(p->writes[i].v1, "devices"))
-			return true;
-	return false;
+			return &p->writes[i];
+	return NULL;
 }
 
 /* The global --rootless: 1 yes, 0 no, -1 (auto) when brig runs as non-root
@@ -52,16 +51,57 @@ static bool is_rootless(int rootless)
 static bool may_skip(const struct cgroups_plan *p, const struct brig_error *err, int rootless)
 {
 	int e = err->errnum;
-	return (e == EACCES || e == EPERM || e == EROFS) && !wants_limits(p) &&
+	return (e == EACCES || e == EPERM || e == EROFS) && !first_limit(p) &&
 	       is_rootless(rootless);
+}
+
+/* A limit brig could not make a cgroup for: say which field wants it and how
+ * an unprivileged user gets a cgroup of their own. systemd delegates cgroup
+ * v2 only (user@UID.service has Delegate=yes); it never hands v1 controllers
+ * to a user, so on a hybrid host root has to. */
+static int limit_needs_delegation(const struct cgroups_write *w, struct brig_error *err)
+{
+	char old[sizeof(err->msg)];
+	unsigned uid = (unsigned)geteuid();
+	memcpy(old, err->msg, sizeof(old));
+	if (err->errnum == EROFS)
+		return err_set(err, EROFS,
+			       "%s needs a cgroup, and the cgroup filesystem is read-only here "
+			       "(%s): mount it read-write, or drop the limit",
+			       w->field, old);
+	if (w->v1)
+		return err_set(err, err->errnum,
+			       "%s needs cgroup delegation (%s): the %s controller is on cgroup "
+			       "v1 here, which systemd never delegates to a user; root can "
+			       "create a cgroup in each v1 hierarchy, chown it to uid %u and "
+			       "move the caller into it (then set linux.cgroupsPath inside it), "
+			       "or the host can boot with cgroup v2 only "
+			       "(systemd.unified_cgroup_hierarchy=1); or drop the limit",
+			       w->field, old, w->v1, uid);
+	return err_set(err, err->errnum,
+		       "%s needs cgroup delegation (%s): run brig in a delegated cgroup "
+		       "(systemd: Delegate=yes, as user@%u.service has; systemd-run --user "
+		       "--scope -p Delegate=yes), or one root created, chowned to uid %u and "
+		       "moved the caller into, and set linux.cgroupsPath inside it; or drop "
+		       "the limit",
+		       w->field, old, uid, uid);
+}
+
+/* Rootless, brig never writes the v1 devices files (they need CAP_SYS_ADMIN
+ * in the host's user namespace, as runc's rootless mode knows): the
+ * container's /dev holds only the devices its config lists. */
+static void drop_privileged_writes(struct cgroups_plan *p, const char *id, int rootless)
+{
+	if (is_rootless(rootless) && cgroups_plan_drop_v1(p, "devices"))
+		log_debug("%s: rootless, the v1 devices rules are not written", id);
 }
 
 /* The default path is /brig/<id>, and /brig is brig's: whichever container
  * made it, the last one deleted removes it (rmdir fails while others are in
  * it), or concurrent containers would leave it behind. */
-static void claim_default_parent(const struct spec *s, struct ctr_cgroup *cg)
+static void claim_default_parent(struct ctr_cgroup *cg)
 {
-	if (s->linux.cgroups_path && *s->linux.cgroups_path)
+	if (!cg->claim_parent)
 		return;
 	if (cg->cg.v2.created == 1)
 		cg->cg.v2.created = 2;
@@ -104,11 +144,10 @@ static int driver_for(bool systemd, int rootless, struct cgroups_driver *d, char
 
 /* The systemd driver: everything that can fail before the unit exists fails here, before
  * clone (the properties, the annotations); the unit itself waits for the init's pid. */
-static int plan_unit(const struct spec *s, struct ctr_cgroup *cg, struct cgroups_plan *plan,
-		     struct brig_error *err)
+static int plan_unit(const struct spec *s, struct ctr_cgroup *cg, struct brig_error *err)
 {
 	if (cgroups_systemd_props(&cg->host, &cg->cg, &s->linux.resources, s->annotations,
-				  s->n_annotations, false, plan, &cg->props, err) < 0)
+				  s->n_annotations, false, &cg->plan, &cg->props, err) < 0)
 		return -1;
 	log_warnings(cg->props.warnings);
 	if (log_debug_enabled())
@@ -116,23 +155,20 @@ static int plan_unit(const struct spec *s, struct ctr_cgroup *cg, struct cgroups
 			_cleanup_free_ char *p = cgroups_prop_format(&cg->props.v[i]);
 			log_debug("systemd: %s: %s", cg->cg.unit.name, p);
 		}
-	cg->plan = *plan;
-	*plan = (struct cgroups_plan){0};
 	cg->pending = true;
 	return 0;
 }
 
-int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootless,
-		 struct ctr_cgroup *cg, struct brig_error *err)
+int cgroup_prepare(const struct spec *s, const char *id, bool systemd, int rootless,
+		   struct ctr_cgroup *cg, struct brig_error *err)
 {
-	struct cgroups_plan plan = {0};
 	struct cgroups_driver driver;
 	_cleanup_free_ char *manager_cg = NULL;
-	int r = -1;
 	if (cgroups_host_detect(&cg->host, err) < 0) {
-		/* A pure cgroup v1 host is not a goal: without limits to enforce,
-		 * run without a cgroup of brig's rather than refuse. */
-		if (!resources_requested(&s->linux.resources)) {
+		/* A pure cgroup v1 host (no cgroup2 mount: ENOENT) is not a goal:
+		 * without limits to enforce, run without a cgroup of brig's rather
+		 * than refuse. Any other failure (EMFILE, ENOMEM...) is one. */
+		if (err->errnum == ENOENT && !resources_requested(&s->linux.resources)) {
 			log_warn("no cgroup for %s: %s", id, err->msg);
 			return 0;
 		}
@@ -140,26 +176,82 @@ int cgroup_setup(const struct spec *s, const char *id, bool systemd, int rootles
 	}
 	if (driver_for(systemd, rootless, &driver, &manager_cg, err) < 0 ||
 	    cgroups_path_resolve(&cg->host, s->linux.cgroups_path, id, &driver, &cg->cg, err) < 0 ||
-	    cgroups_plan(&s->linux.resources, &cg->host, false, &plan, err) < 0)
-		goto out;
-	log_warnings(plan.warnings);
-	if (systemd) {
-		r = plan_unit(s, cg, &plan, err);
-		goto out;
+	    cgroups_plan(&s->linux.resources, &cg->host, false, &cg->plan, err) < 0)
+		return err_wrap(err, "cgroup");
+	log_warnings(cg->plan.warnings);
+	if (systemd)
+		return plan_unit(s, cg, err) < 0 ? err_wrap(err, "cgroup") : 0;
+	cg->planned = true;
+	cg->claim_parent = !s->linux.cgroups_path || !*s->linux.cgroups_path;
+	return 0;
+}
+
+/* The trailing components of path missing below mount: what mkdir -p makes. */
+static unsigned missing_levels(const char *mount, const char *path)
+{
+	if (!mount)
+		return 0;
+	_cleanup_free_ char *full = path_join(mount, path);
+	size_t root_len = strlen(mount);
+	unsigned n = 0;
+	while (strlen(full) > root_len && access(full, F_OK) < 0 && errno == ENOENT) {
+		n++;
+		char *slash = strrchr(full, '/');
+		if (!slash)
+			break;
+		*slash = '\0';
 	}
-	if (cgroups_create(&cg->host, &plan, &cg->cg, err) < 0) {
-		if (may_skip(&plan, err, rootless)) {
-			log_debug("no cgroup for %s: %s", id, err->msg);
-			r = 0;
+	return n;
+}
+
+static const char *v1_mount(const struct cgroups_host *h, const char *hierarchy)
+{
+	for (size_t i = 0; i < h->n_v1; i++)
+		if (!strcmp(h->v1[i].controllers, hierarchy))
+			return h->v1[i].mount;
+	return NULL;
+}
+
+char *cgroup_pending_record(const struct ctr_cgroup *cg)
+{
+	if (!cg->planned && !cg->pending)
+		return NULL;
+	/* a copy with what cgroups_create is about to make counted as made */
+	struct cgroups_cgroup pending = cg->cg;
+	_cleanup_free_ struct cgroups_dir *v1 = xcalloc(cg->cg.n_v1 + 1, sizeof(*v1));
+	memcpy(v1, cg->cg.v1, cg->cg.n_v1 * sizeof(*v1));
+	pending.v1 = v1;
+	/* systemd makes and removes a unit's own directory */
+	pending.v2.created = cg->pending ? 0 : missing_levels(cg->host.v2_mount, cg->cg.v2.path);
+	for (size_t i = 0; i < pending.n_v1; i++)
+		v1[i].created = missing_levels(v1_mount(&cg->host, v1[i].hierarchy), v1[i].path);
+	/* the claim on /brig (claim_default_parent) holds for these too */
+	if (cg->claim_parent && pending.v2.created == 1)
+		pending.v2.created = 2;
+	for (size_t i = 0; i < pending.n_v1; i++)
+		if (cg->claim_parent && v1[i].created == 1)
+			v1[i].created = 2;
+	return cgroups_record(&pending);
+}
+
+int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err)
+{
+	if (!cg->planned)
+		return 0;
+	drop_privileged_writes(&cg->plan, cg->cg.v2.path ? cg->cg.v2.path : "", rootless);
+	if (cgroups_create(&cg->host, &cg->plan, &cg->cg, err) < 0) {
+		if (may_skip(&cg->plan, err, rootless)) {
+			log_debug("no cgroup: %s", err->msg);
+			return 0;
 		}
-		goto out;
+		if (first_limit(&cg->plan) && is_rootless(rootless) &&
+		    (err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS))
+			limit_needs_delegation(first_limit(&cg->plan), err);
+		return err_wrap(err, "cgroup");
 	}
 	cg->active = true;
-	claim_default_parent(s, cg);
-	r = apply_plan(cg, &plan, rootless, err);
-out:
-	cgroups_plan_clear(&plan);
-	return r < 0 ? err_wrap(err, "cgroup") : 0;
+	claim_default_parent(cg);
+	return apply_plan(cg, &cg->plan, rootless, err) < 0 ? err_wrap(err, "cgroup") : 0;
 }
 
 bool cgroup_needs_join(const struct ctr_cgroup *cg)
@@ -264,4 +356,12 @@ bool cgroup_is_paused(const struct spec_state *st)
 		frozen = false;
 	cgroup_clear(&cg);
 	return frozen;
+}
+
+int cgroup_none_error(const char *id, const char *verb, struct brig_error *err)
+{
+	return err_set(err, ENOTSUP,
+		       "container \"%s\" runs without a cgroup of its own (brig could not "
+		       "create one: rootless, without cgroup delegation), and %s needs one",
+		       id, verb);
 }

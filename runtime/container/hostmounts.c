@@ -4,7 +4,7 @@
  * on that one bind; delete, or a failed create, detaches it with everything on
  * top. The mount id found at the rootfs before the child ran tells whether the
  * bind is there: only a mount brig put over the rootfs is ever detached. */
-#include "runtime/init/init.h"
+#include "runtime/container/internal.h"
 
 #include <fcntl.h>
 #include <sys/mount.h>
@@ -45,7 +45,8 @@ void host_mounts_detach(int dir_fd, const char *rootfs)
 		uint64_t now = mount_id(rootfs);
 		if (now == 0 || now == (uint64_t)orig)
 			break;
-		if (umount2(rootfs, MNT_DETACH) < 0) {
+		/* the path may have been swapped for a symlink since: never follow it */
+		if (umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW) < 0) {
 			log_warn("detach container mounts at '%s': %s", rootfs, strerror(errno));
 			break;
 		}

@@ -6,26 +6,35 @@
  * the runtime's namespaces, then create the rest), so an intermediate
  * process does the joins and unshares, then forks the init with CLONE_PARENT
  * so that the init is still brig's direct child, and exits. */
-#include "runtime/container/container.h"
-#include "runtime/init/init.h"
+#include "runtime/container/internal.h"
 
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 
-pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd)
+/* clone3/unshare refused new namespaces: say why when brig is unprivileged.
+ * userns: the config has a user namespace. */
+static int ns_error(struct brig_error *err, const char *what, bool userns)
 {
-	struct clone_args args = {
-	    .flags =
-		flags | (ret_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
-	    .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
-	    .exit_signal = (uint64_t)exit_signal,
-	    .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
-	};
-	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	int e = errno;
+	const char *why;
+	if (geteuid() == 0 || (e != EPERM && e != ENOSPC && e != EUSERS))
+		return err_sys(err, "%s", what);
+	if (e == EPERM && !userns)
+		why = "an unprivileged user creates namespaces only inside a user namespace of its "
+		      "own: add {\"type\": \"user\"} and uidMappings/gidMappings to the config, as "
+		      "brig spec --rootless does";
+	else if (e == EPERM)
+		why = "this kernel refuses user namespaces to unprivileged users: sysctl "
+		      "kernel.unprivileged_userns_clone, or AppArmor's "
+		      "kernel.apparmor_restrict_unprivileged_userns";
+	else
+		why = "a namespace limit is reached: sysctl user.max_user_namespaces and the other "
+		      "user.max_*_namespaces";
+	return err_set(err, e, "%s: %s (brig runs as uid %u; %s)", what, strerror(e),
+		       (unsigned)geteuid(), why);
 }
 
 static int join_ns(enum spec_ns_type t, const char *path, struct brig_error *err)
@@ -55,8 +64,8 @@ static int write_time_offsets(const struct spec_time_offsets *t, struct brig_err
 	/* One write per line: the kernel takes one offset per write. */
 	for (char *line = buf; *line;) {
 		char *nl = strchr(line, '\n');
-		if (write_file_at(AT_FDCWD, "/proc/self/timens_offsets", line,
-				  (size_t)(nl - line + 1), 0, err) < 0)
+		if (procfs_pid_write(getpid(), "timens_offsets", line, (size_t)(nl - line + 1),
+				     err) < 0)
 			return err_wrap(err, "write time offsets");
 		line = nl + 1;
 	}
@@ -75,7 +84,7 @@ static int intermediate_steps(struct child_plan *p, struct brig_error *err)
 			return -1;
 	} else if (p->new_userns) {
 		if (unshare(CLONE_NEWUSER) < 0)
-			return err_sys(err, "create user namespace");
+			return ns_error(err, "create user namespace", true);
 		if (sync_send(p->sync_fd, SYNC_MAPS_REQUEST, NULL, 0) < 0)
 			return err_sys(err, "ask for id maps");
 		if (sync_expect(p->sync_fd, SYNC_MAPS_DONE, NULL, NULL, err) < 0)
@@ -83,9 +92,19 @@ static int intermediate_steps(struct child_plan *p, struct brig_error *err)
 	}
 	int rest = p->clone_flags & ~CLONE_NEWUSER;
 	if (rest && unshare(rest) < 0)
-		return err_sys(err, "create namespaces");
+		return ns_error(err, "create namespaces", l->namespaces[SPEC_NS_USER].present);
 	if ((p->clone_flags & CLONE_NEWTIME) && write_time_offsets(&l->time_offsets, err) < 0)
 		return -1;
+	/* The parent writes the pid it knows into the v1 hierarchies: this
+	 * process's, as the init's pid may come after the init's own request.
+	 * So this process joins, and the init it forks inherits the cgroups. */
+	if (p->cgroup_sync) {
+		if (sync_send(p->sync_fd, SYNC_CGROUP_REQUEST, NULL, 0) < 0)
+			return err_sys(err, "ask to join the cgroup");
+		if (sync_expect(p->sync_fd, SYNC_CGROUP_DONE, NULL, NULL, err) < 0)
+			return -1;
+		p->cgroup_sync = false;
+	}
 	return 0;
 }
 
@@ -116,7 +135,8 @@ pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct br
 		pid = clone3_fork(flags, ret_pidfd, SIGCHLD, -1);
 	}
 	if (pid < 0)
-		return err_sys(err, "clone the container process");
+		return ns_error(err, "clone the container process",
+				p->spec->linux.namespaces[SPEC_NS_USER].present);
 	if (pid == 0) {
 		close(parent_end);
 		if (p->slow_path)
@@ -124,33 +144,4 @@ pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct br
 		child_main(p);
 	}
 	return pid;
-}
-
-/* The namespaces of the init that differ from brig's own. */
-int ns_differing(pid_t pid, struct brig_error *err)
-{
-	static const struct {
-		const char *name;
-		int flag;
-	} ns[] = {
-	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
-	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
-	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
-	};
-	int flags = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
-		char path[64];
-		struct stat theirs, ours;
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i].name);
-		if (stat(path, &theirs) < 0) {
-			if (errno == ENOENT)
-				continue; /* a kernel without this namespace type */
-			return err_sys(err, "stat '%s'", path);
-		}
-		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
-		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
-		    theirs.st_dev != ours.st_dev)
-			flags |= ns[i].flag;
-	}
-	return flags;
 }

@@ -3,7 +3,7 @@
  * the record (state.json, replaced atomically), the config copy taken at create
  * and the start socket. Verbs hold an exclusive flock on the directory, so
  * concurrent verbs on one id are serialised; `list` reads records unlocked. */
-#include "runtime/container/container.h"
+#include "runtime/container/internal.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -28,16 +28,29 @@ int container_id_validate(const char *id, struct brig_error *err)
 	return 0;
 }
 
+int store_root_error(struct brig_error *err, const char *root)
+{
+	int e = err->errnum;
+	if (e != EACCES && e != EPERM && e != EROFS)
+		return -1;
+	char inner[sizeof(err->msg)];
+	snprintf(inner, sizeof(inner), "%s", err->msg);
+	return err_set(err, e, "state directory '%s': %s (choose another with --root DIR)", root,
+		       inner);
+}
+
 int container_root_open(const char *root, struct brig_error *err)
 {
 	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 || errno != ENOENT)
-		return fd >= 0 ? fd : err_sys(err, "open state root '%s'", root);
-	if (mkdir_p(root, 0700, err) < 0)
-		return err_wrap(err, "create state root");
-	fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return err_sys(err, "open state root '%s'", root);
+	if (fd < 0 && errno == ENOENT) {
+		if (mkdir_p(root, 0700, err) < 0)
+			return store_root_error(err, root);
+		fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (fd < 0) {
+		err_sys(err, "open state directory '%s'", root);
+		return store_root_error(err, root);
+	}
 	return fd;
 }
 
@@ -112,6 +125,19 @@ struct container *container_open(int root_fd, const char *id, struct brig_error 
 	if (lock_dir(c, err) < 0 || read_record(c->dir_fd, id, &c->state, err) < 0)
 		return NULL;
 	return steal_ptr(&c);
+}
+
+struct container *container_open_at(const char *root, const char *id, struct brig_error *err)
+{
+	_cleanup_close_ int root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0) {
+		if (errno == ENOENT)
+			err_set(err, ENOENT, "container \"%s\" does not exist", id);
+		else
+			err_sys(err, "open state root '%s'", root);
+		return NULL;
+	}
+	return container_open(root_fd, id, err);
 }
 
 int container_read_state(int root_fd, const char *id, struct spec_state *ret,

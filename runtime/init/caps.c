@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /* The five capability sets through libcap. The bounding set is dropped while
  * the process is still root with CAP_SETPCAP; the other sets are set after
- * the uid change (keep-caps held the permitted set across it). */
+ * the uid change (keep-caps held the permitted set across it). Without
+ * process.capabilities every set is empty. */
 #include "runtime/init/init.h"
 
 #include <sys/capability.h>
@@ -35,11 +36,11 @@ void caps_plan(const struct spec_capabilities *want, struct spec_capabilities *r
 	}
 }
 
+/* No process.capabilities means no capability at all, as with runc (the
+ * sets are then empty), not "keep what brig has": `brig check` flags it. */
 int process_drop_bounding(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_capabilities *caps = &c->plan->caps;
-	if (!caps->present)
-		return 0;
 	int last = (int)cap_max_bits();
 	for (int cap = 0; cap < last; cap++) {
 		if (has(caps->bounding, cap))
@@ -53,8 +54,6 @@ int process_drop_bounding(struct child_ctx *c, struct brig_error *err)
 int process_set_caps(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_capabilities *caps = &c->plan->caps;
-	if (!caps->present)
-		return 0;
 	cap_t set = cap_init();
 	if (!set)
 		return err_sys(err, "cap_init");

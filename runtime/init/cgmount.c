@@ -24,21 +24,21 @@ static void add_hier(struct child_plan *p, const char *mnt, const char *opts, co
 }
 
 /* The container's cgroup in the v1 hierarchy of `controllers`, if it has one. */
-static const char *v1_path(const struct ctr_cgroup *cg, const char *controllers)
+static const char *v1_path(const struct cgroups_cgroup *cg, const char *controllers)
 {
-	for (size_t k = 0; cg->active && k < cg->cg.n_v1; k++)
-		if (!strcmp(cg->cg.v1[k].hierarchy, controllers))
-			return cg->cg.v1[k].path;
+	for (size_t k = 0; cg && k < cg->n_v1; k++)
+		if (!strcmp(cg->v1[k].hierarchy, controllers))
+			return cg->v1[k].path;
 	return NULL;
 }
 
-int plan_cgroup_mounts(struct child_plan *p, const struct ctr_cgroup *cg, struct brig_error *err)
+int plan_cgroup_mounts(struct child_plan *p, const struct cgroups_host *h,
+		       const struct cgroups_cgroup *cg, struct brig_error *err)
 {
-	const struct cgroups_host *h = &cg->host;
 	if (!h->v2_mount)
 		return err_set(err, ENOENT, "a cgroup mount needs the host's cgroup2 hierarchy");
 	p->cgroup_unified = h->layout == CGROUPS_UNIFIED;
-	add_hier(p, h->v2_mount, NULL, cg->active ? cg->cg.v2.path : h->v2_own);
+	add_hier(p, h->v2_mount, NULL, cg ? cg->v2.path : h->v2_own);
 	for (size_t i = 0; i < h->n_v1; i++) {
 		const struct cgroups_v1_hierarchy *v = &h->v1[i];
 		/* a named hierarchy without controllers mounts as "none,name=X" */

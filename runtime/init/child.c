@@ -4,9 +4,8 @@
  * one part and returns 0 when that part of the config is absent. Up to
  * "report ready" errors go to the parent over the sync socket; after it, to
  * `brig start` over the start connection. */
-#include "netlink/rtnl/rtnl.h"
-#include "runtime/container/container.h"
-#include "runtime/init/init.h"
+#include "netlink/netlink.h"
+#include "runtime/init/internal.h"
 
 #include <fcntl.h>
 #include <net/if.h>
@@ -39,12 +38,13 @@ static int wait_id_maps(struct child_ctx *c, struct brig_error *err)
  * cloned into); a cgroup namespace made after that is rooted at them. */
 static int join_cgroup(struct child_ctx *c, struct brig_error *err)
 {
-	if (!c->plan->cgroup_sync)
-		return 0;
-	if (sync_send(c->plan->sync_fd, SYNC_CGROUP_REQUEST, NULL, 0) < 0)
-		return err_sys(err, "ask to join the cgroup");
-	if (sync_expect(c->plan->sync_fd, SYNC_CGROUP_DONE, NULL, NULL, err) < 0)
-		return -1;
+	/* On the slow path the intermediate process joined already (spawn.c). */
+	if (c->plan->cgroup_sync) {
+		if (sync_send(c->plan->sync_fd, SYNC_CGROUP_REQUEST, NULL, 0) < 0)
+			return err_sys(err, "ask to join the cgroup");
+		if (sync_expect(c->plan->sync_fd, SYNC_CGROUP_DONE, NULL, NULL, err) < 0)
+			return -1;
+	}
 	if (c->plan->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return err_sys(err, "create cgroup namespace");
 	return 0;
@@ -79,7 +79,7 @@ static int loopback_up(struct child_ctx *c, struct brig_error *err)
 {
 	if (!(c->plan->clone_flags & CLONE_NEWNET))
 		return 0;
-	return netlink_link_up_by_name("lo", err);
+	return network_loopback_up(err);
 }
 
 static int set_hostname(struct child_ctx *c, struct brig_error *err)
@@ -113,30 +113,39 @@ static int create_container_hooks(struct child_ctx *c, struct brig_error *err)
 	return l->n ? hooks_run(l, "createContainer", c->hook_state, false, err) : 0;
 }
 
-/* sysctl(8)'s key syntax: when the first separator is '.', dots separate and
- * a '/' stands for a literal dot ("net.ipv4.conf.eth0/1.forwarding"). */
-static char *sysctl_path(const char *key)
+/* After pivot_root: the procfs brig's own writes go through (sysctl, exec
+ * labels), and the container's /proc the masks and read-only paths go on. */
+static int open_procfs(struct child_ctx *c, struct brig_error *err)
 {
-	char *path = xasprintf("/proc/sys/%s", key);
-	char *k = path + strlen("/proc/sys/");
-	if (k[strcspn(k, "./")] != '.')
-		return path;
-	for (char *p = k; *p; p++)
-		*p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
-	return path;
+	const struct spec *s = c->plan->spec;
+	const struct spec_process *p = c->plan->proc;
+	/* Where the config mounts proc at /proc, that is what must be there now
+	 * (not a symlink or a directory swapped in since): the masks go on it.
+	 * Without one there is nothing of procfs at /proc to mask. */
+	bool want = false;
+	for (size_t i = 0; i < c->plan->n_mounts; i++) {
+		const struct mount_plan *m = &c->plan->mounts[i];
+		if (m->kind == MOUNT_FS && !strcmp(m->fstype, "proc") && !strcmp(m->dest, "/proc"))
+			want = true;
+	}
+	if (want && (c->ctr_proc_fd = procfs_root_at(c->root_fd, "proc", err)) < 0)
+		return err_wrap(err, "the container's /proc");
+	if (!s->linux.n_sysctl && !p->apparmor_profile && !p->selinux_label)
+		return 0;
+	c->proc_fd = procfs_root(err);
+	return c->proc_fd < 0 ? -1 : 0;
 }
 
 static int apply_sysctl(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_linux *l = &c->plan->spec->linux;
 	for (size_t i = 0; i < l->n_sysctl; i++) {
-		_cleanup_free_ char *path = sysctl_path(l->sysctl[i].key);
-		_cleanup_close_ int fd = open_in_root(c->root_fd, path, O_WRONLY | O_TRUNC, err);
 		const char *v = l->sysctl[i].value;
-		if (fd < 0)
-			return err_wrap(err, "sysctl %s", l->sysctl[i].key);
-		if (write_all(fd, v, strlen(v)) < 0)
-			return err_sys(err, "sysctl %s=%s", l->sysctl[i].key, v);
+		_cleanup_free_ char *rel = procfs_sysctl_rel(l->sysctl[i].key);
+		if (!rel)
+			return err_set(err, EINVAL, "sysctl %s: not a valid key", l->sysctl[i].key);
+		if (procfs_write(c->proc_fd, rel, v, strlen(v), err) < 0)
+			return err_wrap(err, "sysctl %s=%s", l->sysctl[i].key, v);
 	}
 	return 0;
 }
@@ -225,7 +234,6 @@ static int load_seccomp(struct child_ctx *c, bool late, struct brig_error *err)
 					     err);
 		close(fd);
 		closep(&c->plan->seccomp_sock);
-		c->plan->seccomp_sock = -1;
 		return r;
 	}
 	return 0;
@@ -243,7 +251,7 @@ static int load_seccomp_late(struct child_ctx *c, struct brig_error *err)
 
 static int set_exec_labels(struct child_ctx *c, struct brig_error *err)
 {
-	return lsm_set_exec_labels(c->plan->proc, err);
+	return lsm_set_exec_labels(c->plan->proc, c->proc_fd, err);
 }
 
 static int no_new_privs(struct child_ctx *c, struct brig_error *err)
@@ -254,10 +262,10 @@ static int no_new_privs(struct child_ctx *c, struct brig_error *err)
 }
 
 /* The status fifo closes when the program execs: `brig start` sees that. */
-static int exec_init(struct child_ctx *c, struct brig_error *err)
+static int prepare_init_fds(struct child_ctx *c, struct brig_error *err)
 {
 	c->report_fd = c->plan->status_fd;
-	return process_exec(c, err);
+	return process_prepare_fds(c, err);
 }
 
 static int report_ready(struct child_ctx *c, struct brig_error *err)
@@ -265,7 +273,6 @@ static int report_ready(struct child_ctx *c, struct brig_error *err)
 	if (sync_send(c->plan->sync_fd, SYNC_READY, NULL, 0) < 0)
 		return err_sys(err, "report ready");
 	closep(&c->plan->sync_fd);
-	c->plan->sync_fd = -1;
 	return 0;
 }
 
@@ -276,6 +283,7 @@ static const struct step create_steps[] = {
     {"become root in the user namespace", become_ns_root},
     {"set hostname", set_hostname},
     {"bring up loopback", loopback_up},
+    {"open /dev/null", mounts_open_null}, /* the host's, for the masks */
     {"prepare rootfs", mounts_prepare_root},
     {"mount", mounts_apply},
     {"create devices", dev_setup}, /* after mounts: /dev is usually a tmpfs */
@@ -283,36 +291,44 @@ static const struct step create_steps[] = {
     {"run createContainer hooks", create_container_hooks},
     {"pivot root", mounts_pivot},
     {"set root propagation", mounts_finish_root},
+    {"open procfs", open_procfs},
     {"set up console", console_setup}, /* needs the container's devpts */
     {"apply sysctl", apply_sysctl},    /* before /proc/sys turns read-only */
     {"mask paths", mounts_mask_paths}, /* after mounts: cover the final tree */
     {"make paths read-only", mounts_readonly_paths},
-    {"make root read-only", mounts_readonly_root}, /* last change to the tree */
+    {"make tmpfs and /dev read-only", mounts_readonly_late}, /* "ro" ones, now filled */
+    {"make root read-only", mounts_readonly_root},	     /* last change to the tree */
     {"mount label", ignore_mount_label},
     {"set process attributes", process_set_attrs}, /* rlimits need root */
     {"set HOME", set_home},
-    {"change directory", change_dir},	    /* getcwd before a filter may refuse it */
-    {"find executable", process_find_exec}, /* stat and faccessat2 too */
-    {"set exec labels", set_exec_labels},   /* before no_new_privs */
+    {"change directory", change_dir},		/* getcwd before a filter may refuse it */
+    {"find executable", process_find_exec},	/* stat and faccessat2 too */
+    {"prepare fds for exec", prepare_init_fds}, /* before any seccomp filter */
+    {"set exec labels", set_exec_labels},	/* before no_new_privs */
     {"drop bounding capabilities", process_drop_bounding}, /* needs CAP_SETPCAP */
-    {"load seccomp filter", load_seccomp_early},	   /* needs CAP_SYS_ADMIN */
+    {"load seccomp filter (before the user change)", load_seccomp_early}, /* CAP_SYS_ADMIN */
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
     {"check cwd as the user", check_cwd_as_user},
     {"set no_new_privs", no_new_privs},
     {"set cpu affinity", process_set_final_affinity},
-    {"load seccomp filter", load_seccomp_late}, /* the last step that can still fail create */
+    /* the last step that can still fail create */
+    {"load seccomp filter (after no_new_privs)", load_seccomp_late},
     {"report ready", report_ready},
     /* brig-init waits for start: no process of brig's image stays behind */
-    {"exec brig-init", exec_init},
+    {"exec brig-init", process_exec},
 };
 
+/* Every signal at its default, but SIGPIPE: this process writes the state to
+ * createContainer hooks, which may close their stdin unread. process_exec
+ * restores it just before the exec. */
 static void reset_signals(void)
 {
 	sigset_t none;
 	sigemptyset(&none);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
@@ -321,39 +337,57 @@ static int cmp_int(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+size_t init_close_ranges(int *keep, size_t n, unsigned first, struct init_fd_range *ret)
+{
+	size_t k = 0;
+	if (n) /* qsort's array may not be NULL, even empty */
+		qsort(keep, n, sizeof(int), cmp_int);
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < 0 || (unsigned)keep[i] < first)
+			continue;
+		if ((unsigned)keep[i] > first)
+			ret[k++] = (struct init_fd_range){first, (unsigned)keep[i] - 1};
+		first = (unsigned)keep[i] + 1;
+	}
+	ret[k++] = (struct init_fd_range){first, ~0U};
+	return k;
+}
+
 /* The child holds only what the plan gives it: no state directory (whose
  * flock would outlive create), no fd of the caller beyond the preserved. */
 static void close_inherited(struct child_plan *p)
 {
 	size_t n = 0;
 	_cleanup_free_ int *keep = xcalloc(p->n_mounts + 9, sizeof(int));
-	int fixed[] = {p->sync_fd, p->wait_fd,	  p->status_fd,	   p->console_fd,
-		       p->stub_fd, p->join_pidfd, p->seccomp_sock, log_fd()};
+	_cleanup_free_ struct init_fd_range *r = xcalloc(p->n_mounts + 10, sizeof(*r));
+	int fixed[] = {p->sync_fd,	p->wait_fd,    p->status_fd,	p->console_fd,
+		       p->brig_init_fd, p->join_pidfd, p->seccomp_sock, log_fd()};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		keep[n++] = fixed[i];
 	for (size_t i = 0; i < p->n_mounts; i++)
 		keep[n++] = p->mounts[i].tree_fd;
-	qsort(keep, n, sizeof(int), cmp_int);
-	unsigned first = 3 + (unsigned)p->preserve_fds;
-	for (size_t i = 0; i < n; i++) {
-		if (keep[i] < 0 || (unsigned)keep[i] < first)
-			continue;
-		if ((unsigned)keep[i] > first)
-			syscall(SYS_close_range, first, (unsigned)keep[i] - 1, 0);
-		first = (unsigned)keep[i] + 1;
-	}
-	syscall(SYS_close_range, first, ~0U, 0);
+	size_t nr = init_close_ranges(keep, n, 3 + (unsigned)p->preserve_fds, r);
+	for (size_t i = 0; i < nr; i++)
+		syscall(SYS_close_range, r[i].first, r[i].last, 0);
 }
 
 void child_main(struct child_plan *p)
 {
-	struct child_ctx c = {.plan = p, .root_fd = -1, .report_fd = -1};
+	struct child_ctx c = {.plan = p,
+			      .root_fd = -1,
+			      .report_fd = -1,
+			      .proc_fd = -1,
+			      .ctr_proc_fd = -1,
+			      .null_fd = -1,
+			      .exec_conn = -1,
+			      .exec_wait = -1};
 	struct brig_error err = {0};
 
 	close_inherited(p);
 	reset_signals();
 	for (size_t i = 0; i < ARRAY_SIZE(create_steps); i++) {
-		if (create_steps[i].run(&c, &err) < 0) {
+		if (fault_point("child", i, create_steps[i].name, &err) < 0 ||
+		    create_steps[i].run(&c, &err) < 0) {
 			err_wrap(&err, "%s", create_steps[i].name);
 			/* after "report ready" nobody reads the sync socket */
 			if (p->sync_fd >= 0)
@@ -370,28 +404,38 @@ void child_main(struct child_plan *p)
 static int join_container(struct child_ctx *c, struct brig_error *err)
 {
 	int flags = c->plan->join_flags;
+	/* This process stays in brig's pid namespace: its exec labels are
+	 * written through a procfs of that one, opened while still brig's. */
+	const struct spec_process *p = c->plan->proc;
+	if ((p->apparmor_profile || p->selinux_label) && (c->proc_fd = procfs_root(err)) < 0)
+		return -1;
 	if (flags && setns(c->plan->join_pidfd, flags) < 0)
 		return err_sys(err, "join the container's namespaces");
 	closep(&c->plan->join_pidfd);
-	c->plan->join_pidfd = -1;
-	/* A container without a mount namespace lives in a chroot of ours. */
-	if (c->plan->host_mounts && chroot(c->plan->rootfs) < 0)
-		return err_sys(err, "chroot '%s'", c->plan->rootfs);
+	/* A container without a mount namespace lives in a chroot of ours: its
+	 * rootfs opened without following a symlink swapped in since create. */
+	if (c->plan->host_mounts) {
+		_cleanup_close_ int root =
+		    open_nofollow_path(c->plan->rootfs, O_PATH | O_DIRECTORY, err);
+		if (root < 0 || fchdir(root) < 0 || chroot(".") < 0)
+			return root < 0 ? -1 : err_sys(err, "chroot '%s'", c->plan->rootfs);
+	}
 	if (chdir("/") < 0)
 		return err_sys(err, "chdir /");
 	c->root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	return c->root_fd < 0 ? err_sys(err, "open /") : 0;
 }
 
-static int exec_now(struct child_ctx *c, struct brig_error *err)
+static int prepare_exec_fds(struct child_ctx *c, struct brig_error *err)
 {
 	/* The sync socket closes on exec: that EOF tells brig the program runs. */
 	c->report_fd = c->plan->sync_fd;
-	return process_exec(c, err);
+	return process_prepare_fds(c, err);
 }
 
 static const struct step exec_steps[] = {
     {"join the cgroup", join_cgroup},
+    {"set oom_score_adj", process_set_oom_score}, /* still dumpable, in brig's userns */
     {"join the container", join_container},
     {"become non-dumpable", not_dumpable},
     {"set up console", console_setup},
@@ -399,27 +443,36 @@ static const struct step exec_steps[] = {
     {"set HOME", set_home},
     {"change directory", change_dir},
     {"find executable", process_find_exec},
+    {"prepare fds for exec", prepare_exec_fds}, /* before any seccomp filter */
     {"set exec labels", set_exec_labels},
     {"drop bounding capabilities", process_drop_bounding},
-    {"load seccomp filter", load_seccomp_early},
+    {"load seccomp filter (before the user change)", load_seccomp_early},
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
     {"check cwd as the user", check_cwd_as_user},
     {"set no_new_privs", no_new_privs},
     {"set cpu affinity", process_set_final_affinity},
-    {"load seccomp filter", load_seccomp_late},
-    {"exec", exec_now},
+    {"load seccomp filter (after no_new_privs)", load_seccomp_late},
+    {"exec", process_exec},
 };
 
 void exec_child_main(struct child_plan *p)
 {
-	struct child_ctx c = {.plan = p, .root_fd = -1, .report_fd = -1};
+	struct child_ctx c = {.plan = p,
+			      .root_fd = -1,
+			      .report_fd = -1,
+			      .proc_fd = -1,
+			      .ctr_proc_fd = -1,
+			      .null_fd = -1,
+			      .exec_conn = -1,
+			      .exec_wait = -1};
 	struct brig_error err = {0};
 
 	close_inherited(p);
 	reset_signals();
 	for (size_t i = 0; i < ARRAY_SIZE(exec_steps); i++) {
-		if (exec_steps[i].run(&c, &err) < 0) {
+		if (fault_point("exec-child", i, exec_steps[i].name, &err) < 0 ||
+		    exec_steps[i].run(&c, &err) < 0) {
 			err_wrap(&err, "%s", exec_steps[i].name);
 			sync_fail(p->sync_fd, &err);
 		}

@@ -2,8 +2,9 @@
 /* process.terminal: the child opens a pty pair inside the container (its own
  * devpts instance), sends the master to the caller's --console-socket in one
  * message carrying exactly one SCM_RIGHTS fd with the pty's name as payload
- * (what containerd, conmon and runc's recvtty expect), and makes the slave
- * its controlling terminal, stdio and /dev/console. */
+ * (what containerd, conmon and runc's recvtty expect), and makes the slave,
+ * owned by the process's user, its controlling terminal, stdio and
+ * /dev/console. */
 #include "runtime/init/init.h"
 
 #include <fcntl.h>
@@ -52,6 +53,19 @@ static int bind_console(struct child_ctx *c, const char *slave, struct brig_erro
 	return 0;
 }
 
+/* The pty belongs to the process's user, as with runc (fixStdioPermissions):
+ * devpts makes it root's (mode 0620, group from its gid= option, which stays),
+ * and a non-root user could not reopen $(tty). EINVAL (the uid is not mapped
+ * in the user namespace), EPERM (devpts's owner is not) and EROFS leave it as
+ * it is, as runc does: better a pty the user cannot reopen than no container. */
+static int own_pty(int slave, uid_t uid, struct brig_error *err)
+{
+	if (fchown(slave, uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM &&
+	    errno != EROFS)
+		return err_sys(err, "chown the pty to uid %u", (unsigned)uid);
+	return 0;
+}
+
 int console_setup(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_process *proc = c->plan->proc;
@@ -69,6 +83,8 @@ int console_setup(struct child_ctx *c, struct brig_error *err)
 	_cleanup_close_ int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		return err_sys(err, "open '%s'", name);
+	if (own_pty(slave, proc->user.uid, err) < 0)
+		return -1;
 	if (proc->console_size.set) {
 		struct winsize ws = {.ws_row = (unsigned short)proc->console_size.height,
 				     .ws_col = (unsigned short)proc->console_size.width};
@@ -81,8 +97,7 @@ int console_setup(struct child_ctx *c, struct brig_error *err)
 	if (send_fd(c->plan->console_fd, master, name, err) < 0)
 		return -1;
 	closep(&c->plan->console_fd);
-	c->plan->console_fd = -1;
-	/* A process brig-init forks makes the session itself (stub.c). */
+	/* A process brig-init forks makes the session itself (brig-init/brig-init.c). */
 	if (!process_forks_into_pidns(c) && setsid() < 0)
 		return err_sys(err, "setsid");
 	if (!process_forks_into_pidns(c) && ioctl(slave, TIOCSCTTY, 0) < 0)

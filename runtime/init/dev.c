@@ -47,17 +47,47 @@ static int bind_host_node(int dir_fd, const char *name, const char *host, struct
 	return 0;
 }
 
+static bool same_node(const struct stat *st, const struct spec_device *d)
+{
+	if ((st->st_mode & S_IFMT) != node_type(d->type))
+		return false;
+	if (d->type == 'p')
+		return true;
+	return major(st->st_rdev) == (unsigned)d->major && minor(st->st_rdev) == (unsigned)d->minor;
+}
+
 /* Whether name in dir_fd already is the device d asks for. */
 static int existing_node(int dir_fd, const char *name, const struct spec_device *d)
 {
 	struct stat st;
 	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -1;
-	if ((st.st_mode & S_IFMT) != node_type(d->type))
-		return 0;
-	if (d->type == 'p')
-		return 1;
-	return major(st.st_rdev) == (unsigned)d->major && minor(st.st_rdev) == (unsigned)d->minor;
+	return same_node(&st, d);
+}
+
+/* mknod applies the umask: set the mode (and owner) the spec asked for. The
+ * rootfs is the container owner's, who may swap the new node for a symlink
+ * to a host file at any moment: the node is opened without following
+ * anything, checked to be the device made, and changed through that fd,
+ * never by its name again. */
+static int set_node_attrs(int dfd, const char *name, const struct spec_device *d, mode_t mode,
+			  struct brig_error *err)
+{
+	_cleanup_close_ int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return err_sys(err, "open '%s'", d->path);
+	if (!same_node(&st, d))
+		return err_set(err, EXDEV, "'%s' was replaced while it was being created", d->path);
+	char p[FD_PATH_MAX];
+	/* an O_PATH fd takes no fchmod: its /proc/self/fd link names the inode */
+	if (fchmodat(AT_FDCWD, fd_path(fd, p), mode, 0) < 0)
+		return err_sys(err, "chmod '%s'", d->path);
+	uid_t uid = d->uid.set ? (uid_t)d->uid.value : 0;
+	gid_t gid = d->gid.set ? (gid_t)d->gid.value : 0;
+	if (fchownat(fd, "", uid, gid, AT_EMPTY_PATH) < 0)
+		return err_sys(err, "chown '%s'", d->path);
+	return 0;
 }
 
 static int make_node(struct child_ctx *c, const struct spec_device *d, bool is_default,
@@ -89,14 +119,7 @@ static int make_node(struct child_ctx *c, const struct spec_device *d, bool is_d
 				  mknodat(dfd, name, node_type(d->type) | mode, dev) < 0))
 			return err_sys(err, "mknod '%s'", d->path);
 	}
-	/* mknod applies the umask: set the mode the spec asked for. */
-	if (fchmodat(dfd, name, mode, 0) < 0)
-		return err_sys(err, "chmod '%s'", d->path);
-	uid_t uid = d->uid.set ? (uid_t)d->uid.value : 0;
-	gid_t gid = d->gid.set ? (gid_t)d->gid.value : 0;
-	if (fchownat(dfd, name, uid, gid, AT_SYMLINK_NOFOLLOW) < 0)
-		return err_sys(err, "chown '%s'", d->path);
-	return 0;
+	return set_node_attrs(dfd, name, d, mode, err);
 }
 
 static bool listed(const struct spec_linux *l, const char *path)
@@ -129,8 +152,10 @@ int dev_setup(struct child_ctx *c, struct brig_error *err)
 		if (symlinkat(dev_links[i][0], dev, dev_links[i][1]) < 0 && errno != EEXIST)
 			return err_sys(err, "symlink /dev/%s", dev_links[i][1]);
 	}
+	/* /dev/core only where the kernel has /proc/kcore (runc's rule) */
 	struct stat st;
-	if (fstatat(AT_FDCWD, "/proc/kcore", &st, 0) == 0)
-		symlinkat("/proc/kcore", dev, "core");
+	if (fstatat(AT_FDCWD, "/proc/kcore", &st, 0) == 0 &&
+	    symlinkat("/proc/kcore", dev, "core") < 0 && errno != EEXIST)
+		return err_sys(err, "symlink /dev/core");
 	return 0;
 }

@@ -2,14 +2,29 @@
 /* Finding the program before `create` returns (so a missing or non-executable
  * binary fails create with runc's words), and the final exec through the
  * sealed brig-init (runtime/brig-init/brig-init.c says why). */
+#include "runtime/brig-init/brig-init.h"
 #include "runtime/init/init.h"
 
 #include <ctype.h>
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sched.h>
+#include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+
+pid_t clone3_fork(uint64_t flags, int *ret_pidfd, int exit_signal, int cgroup_fd)
+{
+	struct clone_args args = {
+	    .flags =
+		flags | (ret_pidfd ? CLONE_PIDFD : 0) | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0),
+	    .pidfd = (uint64_t)(uintptr_t)ret_pidfd,
+	    .exit_signal = (uint64_t)exit_signal,
+	    .cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0,
+	};
+	return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -71,21 +86,35 @@ int process_find_exec(struct child_ctx *c, struct brig_error *err)
 	return err_set(err, ENOENT, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
-/* Marks every fd above the preserved ones close-on-exec, except keep. */
-static int prepare_fds(struct child_ctx *c, int keep, struct brig_error *err)
+/* Before any seccomp filter is loaded: brig-init's fds (a dup of report_fd
+ * for its report, of the exec fifo for its wait) above the preserved ones and
+ * inheritable, the preserved fds inheritable, every other fd close-on-exec.
+ * Nothing brig does after loading the user's filter may depend on what the
+ * filter answers: under a defaultErrnoRet of ENXIO a close_range here failed
+ * the container after "ready". */
+int process_prepare_fds(struct child_ctx *c, struct brig_error *err)
 {
 	int first = 3 + c->plan->preserve_fds;
+	c->exec_conn = fcntl(c->report_fd, F_DUPFD_CLOEXEC, first);
+	if (c->exec_conn < 0)
+		return err_sys(err, "dup brig-init's fds");
+	if (c->plan->wait_fd >= 0) {
+		c->exec_wait = fcntl(c->plan->wait_fd, F_DUPFD_CLOEXEC, first);
+		if (c->exec_wait < 0)
+			return err_sys(err, "dup brig-init's fds");
+	}
 	for (int fd = 3; fd < first; fd++)
 		if (fd_set_cloexec(fd, false) < 0 && errno != EBADF)
 			return err_sys(err, "pass fd %d", fd);
 	/* Belt and braces: the child closed every fd it did not plan to keep
-	 * when it started, and opens its own close-on-exec. A seccomp filter
+	 * when it started, and opens its own close-on-exec. An outer filter
 	 * may refuse close_range (runtime-tools' default profile does). */
 	if (syscall(SYS_close_range, first, ~0U, 4 /* CLOSE_RANGE_CLOEXEC */) < 0 &&
 	    errno != EPERM && errno != ENOSYS)
 		return err_sys(err, "close_range");
-	if (keep >= 0 && fd_set_cloexec(keep, false) < 0)
-		return err_sys(err, "keep start connection");
+	if (fd_set_cloexec(c->exec_conn, false) < 0 ||
+	    (c->exec_wait >= 0 && fd_set_cloexec(c->exec_wait, false) < 0))
+		return err_sys(err, "pass brig-init's fds");
 	return 0;
 }
 
@@ -113,7 +142,7 @@ static int wait_for_start(int wait, int report)
 }
 
 /* exec into a container with its own pid namespace: this process is not in
- * it (see stub.c); a child made with CLONE_PARENT is. */
+ * it (see brig-init/brig-init.c); a child made with CLONE_PARENT is. */
 bool process_forks_into_pidns(const struct child_ctx *c)
 {
 	return c->plan->is_exec && (c->plan->join_flags & CLONE_NEWPID);
@@ -134,7 +163,7 @@ static int fork_and_exec(struct child_ctx *c, int conn, char *const *env, struct
 	}
 	if (pid < 0)
 		return err_sys(err, "fork into the container's pid namespace");
-	int msg[2] = {STUB_PID_MAGIC, pid};
+	int msg[2] = {BRIG_INIT_PID_MAGIC, pid};
 	write_all(conn, msg, sizeof(msg));
 	_exit(0);
 }
@@ -143,14 +172,7 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 {
 	char *const *args = c->plan->proc->args;
 	size_t n = strv_length(args);
-	int first = 3 + c->plan->preserve_fds;
-	/* brig-init's fds must not land among the preserved ones. */
-	int conn = fcntl(c->report_fd, F_DUPFD_CLOEXEC, first);
-	int wait = c->plan->wait_fd >= 0 ? fcntl(c->plan->wait_fd, F_DUPFD_CLOEXEC, first) : -1;
-	if (conn < 0 || (c->plan->wait_fd >= 0 && wait < 0))
-		return err_sys(err, "dup brig-init's fds");
-	if (prepare_fds(c, conn, err) < 0 || (wait >= 0 && fd_set_cloexec(wait, false) < 0))
-		return err_sys(err, "pass brig-init's fds");
+	int conn = c->exec_conn, wait = c->exec_wait; /* process_prepare_fds */
 	char fdbuf[40];
 	if (wait >= 0)
 		snprintf(fdbuf, sizeof(fdbuf), "%d:%d", wait, conn);
@@ -166,8 +188,11 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	set_listen_pid(c->plan->env);
 	char *empty[] = {NULL};
 	char *const *env = c->plan->env ? c->plan->env : empty;
+	/* ignored while this process wrote to hooks; an ignored signal would
+	 * stay ignored across exec */
+	signal(SIGPIPE, SIG_DFL);
 
-	syscall(SYS_execveat, c->plan->stub_fd, "", argv, env, AT_EMPTY_PATH);
+	syscall(SYS_execveat, c->plan->brig_init_fd, "", argv, env, AT_EMPTY_PATH);
 	/* No executable memfd (vm.memfd_noexec=2, an LSM): exec directly, still
 	 * correct, without the /proc/self/exe protection. */
 	log_debug("exec brig-init: %s; executing '%s' directly", strerror(errno), c->exec_path);

@@ -1,24 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 /* AppArmor and SELinux: whether the host has them, and the exec labels of
  * the container process (process.apparmorProfile, process.selinuxLabel).
- * Both take effect at the process's next execve.
- *
- * To wire (runtime.h):
- *    *    *    * lsm_set_exec_labels runs in the container process after pivot_root (it
- * writes to the container's /proc/thread-self) and before no_new_privs:
- * AppArmor refuses most profile transitions under no_new_privs. */
-#include "runtime/container/container.h"
+ * Both take effect at the process's next execve. lsm_set_exec_labels runs in
+ * the container process after pivot_root (it writes to the container's
+ * /proc/thread-self) and before no_new_privs: AppArmor refuses most profile
+ * transitions under no_new_privs. */
+#include "runtime/init/init.h"
 
 #include <fcntl.h>
 #include <sys/statfs.h>
 #include <sys/vfs.h>
 
 #define SELINUX_MAGIC 0xf97cff8c
-
-/* until runtime.h declares them (identical redeclarations are fine) */
-bool lsm_apparmor_enabled(void);
-bool lsm_selinux_enabled(void);
-int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err);
 
 /* runc's test: apparmorfs is there and the module says Y. */
 bool lsm_apparmor_enabled(void)
@@ -39,16 +32,17 @@ bool lsm_selinux_enabled(void)
 	       access("/sys/fs/selinux/enforce", F_OK) == 0;
 }
 
-static int write_attr(const char *path, const char *value, size_t len)
+/* /proc/thread-self/attr/... through the procfs brig opened (procfs.c) */
+static int write_attr(int proc_fd, const char *path, const char *value, size_t len,
+		      struct brig_error *err)
 {
-	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	/* one write: the kernel parses the buffer as one command */
-	return write(fd, value, len) == (ssize_t)len ? 0 : -1;
+	_cleanup_free_ char *rel = procfs_rel(path, getpid(), gettid());
+	if (!rel)
+		return err_set(err, EINVAL, "bad attribute path '%s'", path);
+	return procfs_write(proc_fd, rel, value, len, err);
 }
 
-static int set_apparmor(const char *profile, struct brig_error *err)
+static int set_apparmor(const char *profile, int proc_fd, struct brig_error *err)
 {
 	if (!lsm_apparmor_enabled())
 		return err_set(err, EINVAL,
@@ -57,16 +51,17 @@ static int set_apparmor(const char *profile, struct brig_error *err)
 	_cleanup_free_ char *cmd = xasprintf("exec %s", profile);
 	/* Linux 5.1 gave each LSM its own attr directory; attr/exec is the
 	 * older shared one */
-	if (write_attr("/proc/thread-self/attr/apparmor/exec", cmd, strlen(cmd)) == 0)
+	if (write_attr(proc_fd, "/proc/thread-self/attr/apparmor/exec", cmd, strlen(cmd), err) == 0)
 		return 0;
-	if (errno == ENOENT && write_attr("/proc/thread-self/attr/exec", cmd, strlen(cmd)) == 0)
+	if (err->errnum == ENOENT &&
+	    write_attr(proc_fd, "/proc/thread-self/attr/exec", cmd, strlen(cmd), err) == 0)
 		return 0;
-	return err_sys(err, "set AppArmor profile '%s'", profile);
+	return err_wrap(err, "set AppArmor profile '%s'", profile);
 }
 
-int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err)
+int lsm_set_exec_labels(const struct spec_process *p, int proc_fd, struct brig_error *err)
 {
-	if (p->apparmor_profile && set_apparmor(p->apparmor_profile, err) < 0)
+	if (p->apparmor_profile && set_apparmor(p->apparmor_profile, proc_fd, err) < 0)
 		return -1;
 	if (!p->selinux_label)
 		return 0;
@@ -75,7 +70,7 @@ int lsm_set_exec_labels(const struct spec_process *p, struct brig_error *err)
 		return 0;
 	}
 	const char *l = p->selinux_label;
-	if (write_attr("/proc/thread-self/attr/exec", l, strlen(l)) < 0)
-		return err_sys(err, "set SELinux exec label '%s'", l);
+	if (write_attr(proc_fd, "/proc/thread-self/attr/exec", l, strlen(l), err) < 0)
+		return err_wrap(err, "set SELinux exec label '%s'", l);
 	return 0;
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-/* The container process's own attributes, applied in the child: rlimits, OOM
- * score, personality, scheduling, I/O priority, CPU affinity, memory policy,
- * the keyring, then the user and capabilities (libcap) and the program lookup
- * with runc's wording for the errors the docker CLI turns into 126/127. */
-#include "runtime/init/init.h"
+/* The container process's own attributes, applied in the child: rlimits,
+ * personality, scheduling, I/O priority, CPU affinity, memory policy, the
+ * keyring, the OOM score, and the user change (the capabilities are caps.c's,
+ * the program lookup exec.c's). */
+#include "runtime/init/internal.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/keyctl.h>
@@ -42,13 +43,34 @@ static const int sched_policies[] = {
 static int set_rlimits(const struct spec_process *p, struct brig_error *err)
 {
 	for (size_t i = 0; i < p->n_rlimits; i++) {
+		__rlimit_resource_t res = (__rlimit_resource_t)p->rlimits[i].resource;
 		struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
-		if (setrlimit((__rlimit_resource_t)p->rlimits[i].resource, &rl) < 0)
-			return err_sys(err, "setrlimit %d (soft %llu, hard %llu)",
-				       p->rlimits[i].resource, (unsigned long long)rl.rlim_cur,
-				       (unsigned long long)rl.rlim_max);
+		struct rlimit now;
+		if (setrlimit(res, &rl) == 0)
+			continue;
+		if (errno == EPERM && getrlimit(res, &now) == 0 && rl.rlim_max > now.rlim_max)
+			return err_set(err, EPERM,
+				       "process.rlimits[%zu]: setrlimit (soft %llu, hard %llu): %s "
+				       "(raising the hard limit above brig's own, %llu, needs "
+				       "CAP_SYS_RESOURCE in the host's user namespace)",
+				       i, (unsigned long long)rl.rlim_cur,
+				       (unsigned long long)rl.rlim_max, strerror(EPERM),
+				       (unsigned long long)now.rlim_max);
+		return err_sys(err, "process.rlimits[%zu]: setrlimit (soft %llu, hard %llu)", i,
+			       (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
 	}
 	return 0;
+}
+
+/* A scheduling call's EPERM, with what it needs: a capability in the host's
+ * user namespace, which a container in a user namespace of its own (or an
+ * unprivileged brig) never has. */
+static int sched_error(const char *what, const char *field, const char *needs,
+		       struct brig_error *err)
+{
+	if (errno != EPERM)
+		return err_sys(err, "%s", what);
+	return err_set(err, EPERM, "%s: %s (%s needs %s)", what, strerror(EPERM), field, needs);
 }
 
 static int set_sched(const struct spec_scheduler *s, struct brig_error *err)
@@ -66,23 +88,29 @@ static int set_sched(const struct spec_scheduler *s, struct brig_error *err)
 	    .sched_period = s->period,
 	};
 	if (syscall(SYS_sched_setattr, 0, &attr, 0) < 0)
-		return err_sys(err, "sched_setattr");
+		return sched_error("sched_setattr", "process.scheduler",
+				   "CAP_SYS_NICE in the host's user namespace, or an RLIMIT_RTPRIO "
+				   "or RLIMIT_NICE that allows it",
+				   err);
 	return 0;
 }
 
 /* "0-3,7" -> a cpu set. */
-static int parse_cpus(const char *list, cpu_set_t *set, struct brig_error *err)
+int init_parse_cpus(const char *list, cpu_set_t *set, struct brig_error *err)
 {
 	CPU_ZERO(set);
 	for (const char *p = list; *p;) {
 		char *end;
-		unsigned long a = strtoul(p, &end, 10), b = a;
-		if (end == p)
+		/* strtoul takes "-3" (and spaces): only digits start a number */
+		if (!isdigit((unsigned char)*p))
 			return err_set(err, EINVAL, "bad cpu list '%s'", list);
+		unsigned long a = strtoul(p, &end, 10), b = a;
 		if (*end == '-') {
 			p = end + 1;
+			if (!isdigit((unsigned char)*p))
+				return err_set(err, EINVAL, "bad cpu list '%s'", list);
 			b = strtoul(p, &end, 10);
-			if (end == p || b < a)
+			if (b < a)
 				return err_set(err, EINVAL, "bad cpu list '%s'", list);
 		}
 		for (unsigned long cpu = a; cpu <= b && cpu < CPU_SETSIZE; cpu++)
@@ -99,7 +127,7 @@ static int set_affinity(const char *list, struct brig_error *err)
 	cpu_set_t set;
 	if (!list)
 		return 0;
-	if (parse_cpus(list, &set, err) < 0)
+	if (init_parse_cpus(list, &set, err) < 0)
 		return -1;
 	if (sched_setaffinity(0, sizeof(set), &set) < 0)
 		return err_sys(err, "set cpu affinity '%s'", list);
@@ -112,7 +140,7 @@ static int set_mempolicy_(const struct spec_memory_policy *m, struct brig_error 
 		return 0;
 	unsigned long mask[16] = {0};
 	cpu_set_t nodes;
-	if (m->nodes && parse_cpus(m->nodes, &nodes, err) < 0)
+	if (m->nodes && init_parse_cpus(m->nodes, &nodes, err) < 0)
 		return err_wrap(err, "memory policy nodes");
 	for (unsigned n = 0; m->nodes && n < sizeof(mask) * 8; n++)
 		if (CPU_ISSET(n, &nodes))
@@ -136,7 +164,9 @@ int process_set_attrs(struct child_ctx *c, struct brig_error *err)
 	if (p->io_priority.present && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
 					      ((int)p->io_priority.class << IOPRIO_CLASS_SHIFT) |
 						  p->io_priority.priority) < 0)
-		return err_sys(err, "ioprio_set");
+		return sched_error(
+		    "ioprio_set", "process.ioPriority",
+		    "CAP_SYS_ADMIN in the host's user namespace for the realtime class", err);
 	if (set_affinity(p->exec_cpu_affinity_initial, err) < 0)
 		return -1;
 	if (!c->plan->no_new_keyring) {
@@ -160,8 +190,41 @@ int process_set_exec_attrs(struct child_ctx *c, struct brig_error *err)
 	if (p->io_priority.present && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0,
 					      ((int)p->io_priority.class << IOPRIO_CLASS_SHIFT) |
 						  p->io_priority.priority) < 0)
-		return err_sys(err, "ioprio_set");
+		return sched_error(
+		    "ioprio_set", "process.ioPriority",
+		    "CAP_SYS_ADMIN in the host's user namespace for the realtime class", err);
 	return set_affinity(p->exec_cpu_affinity_initial, err);
+}
+
+int process_write_oom_score(pid_t pid, const struct spec_process *p, struct brig_error *err)
+{
+	if (!p->oom_score_adj.set)
+		return 0;
+	char rel[64], buf[32];
+	if (pid)
+		snprintf(rel, sizeof(rel), "%d/oom_score_adj", pid);
+	else
+		snprintf(rel, sizeof(rel), "self/oom_score_adj");
+	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
+	int root = procfs_shared_root(err);
+	if (root < 0)
+		return -1;
+	if (procfs_write(root, rel, buf, (size_t)n, err) == 0)
+		return 0;
+	/* the kernel's EACCES: below the score the process had before, or the
+	 * file is another user's (an unprivileged brig) */
+	if (err->errnum == EACCES && geteuid() != 0)
+		return err_set(err, EACCES,
+			       "%lld: %s (brig runs as uid %u: an unprivileged user may only raise "
+			       "a score, lowering it needs CAP_SYS_RESOURCE)",
+			       (long long)p->oom_score_adj.value, strerror(EACCES),
+			       (unsigned)geteuid());
+	return -1;
+}
+
+int process_set_oom_score(struct child_ctx *c, struct brig_error *err)
+{
+	return process_write_oom_score(0, c->plan->proc, err);
 }
 
 int process_set_user(struct child_ctx *c, struct brig_error *err)

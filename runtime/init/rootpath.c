@@ -18,9 +18,15 @@ const char *fd_path(int fd, char buf[FD_PATH_MAX])
 
 int open_in_root(int root_fd, const char *path, int flags, struct brig_error *err)
 {
+	return open_in_root_resolve(root_fd, path, flags, 0, err);
+}
+
+int open_in_root_resolve(int root_fd, const char *path, int flags, uint64_t resolve,
+			 struct brig_error *err)
+{
 	struct open_how how = {
 	    .flags = (uint64_t)(flags | O_CLOEXEC),
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve,
 	};
 	while (*path == '/')
 		path++;
@@ -71,4 +77,26 @@ int mkpath_in_root(int root_fd, const char *path, bool last_is_dir, struct brig_
 			return -1;
 	}
 	return steal_fd(&parent);
+}
+
+int open_nofollow_path(const char *path, int flags, struct brig_error *err)
+{
+	struct open_how how = {
+	    .flags = (uint64_t)(flags | O_CLOEXEC),
+	    .resolve = RESOLVE_NO_SYMLINKS,
+	};
+	int fd;
+	do
+		fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+	if (fd < 0)
+		return err_sys(err, "open '%s'", path);
+	return fd;
+}
+
+bool same_inode(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
 }

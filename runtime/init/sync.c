@@ -5,7 +5,6 @@
 #include "runtime/init/init.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 
 static const char *const sync_names[] = {
@@ -46,9 +45,10 @@ int sync_recv(int fd, enum sync_type *ret_type, char **ret_data, size_t *ret_len
 		return err_sys(err, "receive from container process");
 	if (n < (ssize_t)sizeof(uint32_t))
 		return err_set(err, EPIPE, "container process exited during setup");
-	_cleanup_free_ char *buf = xmalloc((size_t)n + 1);
+	size_t size = (size_t)n;
+	_cleanup_free_ char *buf = xmalloc(size + 1);
 	do
-		n = recv(fd, buf, (size_t)n, 0);
+		n = recv(fd, buf, size, 0);
 	while (n < 0 && errno == EINTR);
 	if (n < (ssize_t)sizeof(uint32_t))
 		return err_sys(err, "receive from container process");
@@ -93,23 +93,4 @@ void sync_fail(int fd, const struct brig_error *err)
 {
 	sync_send(fd, SYNC_ERROR, err, sizeof(*err));
 	_exit(1);
-}
-
-int stub_memfd(struct brig_error *err)
-{
-	size_t len = (size_t)(brig_stub_end - brig_stub_start);
-	/* MFD_EXEC (Linux 6.3) keeps the memfd executable where vm.memfd_noexec
-	 * would make new memfds non-executable by default. */
-	int fd = memfd_create("brig-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | 0x0010U);
-	if (fd < 0 && errno == EINVAL)
-		fd = memfd_create("brig-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return err_sys(err, "memfd_create");
-	if (write_all(fd, brig_stub_start, len) < 0 ||
-	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
-		err_sys(err, "fill exec stub memfd");
-		close(fd);
-		return -1;
-	}
-	return fd;
 }

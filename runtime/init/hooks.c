@@ -2,13 +2,14 @@
 /* Running one list of hooks: each gets the state JSON on stdin, its own args
  * and env (and nothing of brig's), and is killed at its timeout. Output is
  * collected and put in the error when the hook fails. */
-#include "runtime/container/container.h"
+#include "runtime/init/init.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,8 +40,14 @@ static void enter(const struct hook_where *w)
 {
 	if (setns(w->pidfd, w->flags) < 0)
 		_exit(126);
-	if (!(w->flags & CLONE_NEWNS) && (chroot(w->root) < 0 || chdir("/") < 0))
-		_exit(126);
+	if (!(w->flags & CLONE_NEWNS)) {
+		/* no mount namespace: the rootfs, never through a symlink */
+		struct brig_error ignored;
+		int root = open_nofollow_path(w->root, O_PATH | O_DIRECTORY, &ignored);
+		if (root < 0 || fchdir(root) < 0 || chroot(".") < 0 || chdir("/") < 0)
+			_exit(126);
+		close(root);
+	}
 	if (!(w->flags & CLONE_NEWPID))
 		return;
 	pid_t pid = fork();
@@ -54,13 +61,19 @@ static void enter(const struct hook_where *w)
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-static void hook_child(const struct spec_hook *h, int in, int out, const struct hook_where *w)
+static void hook_child(const struct spec_hook *h, int in, int out, const struct hook_where *w,
+		       pid_t parent)
 {
 	char *empty[] = {NULL};
 	char *argv0[] = {h->path, NULL};
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL); /* brig ignores it; an ignored signal stays so across exec */
+	/* A hook must not outlive a brig killed while it waits for it (create's
+	 * hooks run before the container exists: nothing else would end them). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
 		_exit(127);
 	/* Nothing but stdio goes on: the pipes' other ends, held here, would
@@ -89,9 +102,10 @@ static int spawn(const struct spec_hook *h, struct hook_io *io, const struct hoo
 		close(inp[1]);
 		return err_sys(err, "pipe");
 	}
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid == 0)
-		hook_child(h, inp[0], outp[1], w);
+		hook_child(h, inp[0], outp[1], w, parent);
 	close(inp[0]);
 	close(outp[1]);
 	io->in = inp[1];
@@ -114,7 +128,7 @@ static void pump(struct hook_io *io, struct pollfd *pfd)
 		if (n < 0 && errno != EAGAIN)
 			io->sent = io->len; /* the hook closed stdin: fine */
 		if (io->sent == io->len)
-			closep(&io->in), io->in = -1;
+			closep(&io->in);
 	}
 	if (pfd[1].revents & (POLLIN | POLLHUP)) {
 		char buf[512];
@@ -126,7 +140,7 @@ static void pump(struct hook_io *io, struct pollfd *pfd)
 			memcpy(io->output + io->out_len, buf, k);
 			io->out_len += k;
 		} else if (n == 0 || errno != EAGAIN) {
-			closep(&io->out), io->out = -1;
+			closep(&io->out);
 		}
 	}
 }
@@ -225,4 +239,33 @@ int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char
 	if (w.flags < 0)
 		return -1;
 	return run_list(list, kind, state_json, false, &w, err);
+}
+
+/* The namespaces of the init that differ from brig's own. */
+int ns_differing(pid_t pid, struct brig_error *err)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} ns[] = {
+	    {"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},    {"net", CLONE_NEWNET},
+	    {"ipc", CLONE_NEWIPC},   {"uts", CLONE_NEWUTS},   {"cgroup", CLONE_NEWCGROUP},
+	    {"pid", CLONE_NEWPID},   {"time", CLONE_NEWTIME},
+	};
+	int flags = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ns); i++) {
+		char path[64];
+		struct stat theirs, ours;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, ns[i].name);
+		if (stat(path, &theirs) < 0) {
+			if (errno == ENOENT)
+				continue; /* a kernel without this namespace type */
+			return err_sys(err, "stat '%s'", path);
+		}
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", ns[i].name);
+		if (stat(path, &ours) < 0 || theirs.st_ino != ours.st_ino ||
+		    theirs.st_dev != ours.st_dev)
+			flags |= ns[i].flag;
+	}
+	return flags;
 }

@@ -7,7 +7,7 @@
  * written to) and removes at the end. v1 hierarchies in which this process is not at the
  * root (e.g. a memory cgroup set up by whoever started it) are left out.
  * Build and run: cmake --build BUILD --target cgroups_manual_check && sudo
- * BUILD/cgroups/cgroups_manual_check */
+ * BUILD/tests/cgroups_manual_check */
 #include "cgroups/cgroups.h"
 
 #include <fcntl.h>

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runtime/container's own declarations, shared by its files only. */
+#pragma once
+
+#include "runtime/container/container.h"
+#include "runtime/init/init.h"
+
+/* The state directory's files besides the record. */
+#define CONFIG_COPY "config.json" /* the config as it was at create */
+#define EXEC_FIFO "exec.fifo"	  /* start writes a byte; brig-init waits for it */
+#define STATUS_FIFO "exec.status" /* closes when the program execs */
+
+/* The public state with the status replaced (hooks see the state they run in). */
+char *lifecycle_state_json(struct container *c, enum spec_status status);
+
+/* A permission error about the state root: names it and says how to choose
+ * another (--root). Other errors are left as they are. Returns -1. */
+int store_root_error(struct brig_error *err, const char *root);
+
+/* ---- the container's cgroup (cgroup.c) ---- */
+
+/* create, in two steps around saving the state record. First where the
+ * cgroup goes and what is written into it (nothing is made yet); a pure v1
+ * host without limits asked for leaves cg unplanned. */
+int cgroup_prepare(const struct spec *s, const char *id, bool systemd, int rootless,
+		   struct ctr_cgroup *cg, struct brig_error *err);
+/* The record of the cgroup cgroup_make is about to make: in each hierarchy
+ * the levels missing now count as made, so that a delete after brig was
+ * killed in between removes what was made. NULL: no cgroup planned. */
+char *cgroup_pending_record(const struct ctr_cgroup *cg);
+/* Then the cgroup, limited, its device filter attached. ROOTLESS is the
+ * global --rootless (-1 auto, 0 false, 1 true): whether a container without
+ * limits may run without a cgroup when brig may not make one. */
+int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err);
+/* create, at the child's first sync: puts pid in its cgroup. The cgroupfs driver writes
+ * the v1 hierarchies (the unified one too unless the child was cloned into it); the
+ * systemd driver makes the unit with pid in it, then applies the rest of the plan. */
+int cgroup_join(struct ctr_cgroup *cg, pid_t pid, bool cloned_into, struct brig_error *err);
+/* Whether the child must ask to be put in its cgroup (cgroup_join) at its first sync. */
+bool cgroup_needs_join(const struct ctr_cgroup *cg);
+/* Kills what is left in a cgroup brig created and removes it. */
+int cgroup_remove(struct ctr_cgroup *cg, struct brig_error *err);
+/* The unified cgroup's dir fd for clone3(CLONE_INTO_CGROUP), -1 for none. */
+int cgroup_v2_fd(const struct ctr_cgroup *cg);
+/* Whether the container's cgroup is frozen (`pause`). */
+bool cgroup_is_paused(const struct spec_state *st);
+
+/* ---- the parent's plan (plan.c) ---- */
+
+/* The planning of create that needs no child: everything that can fail does
+ * so here. cache_dir: the compiled seccomp filters'. */
+int plan_child(const struct spec *s, const struct create_opts *o, const char *id,
+	       const char *cache_dir, struct child_plan *p, struct brig_error *err);
+
+/* linux.seccomp compiled in the parent (or read from the cache in
+ * cache_dir); a NOTIFY filter's agent is connected now. */
+int plan_seccomp(const struct spec *s, const char *cache_dir, struct child_plan *p,
+		 struct brig_error *err);
+/* The process env plus LISTEN_FDS/LISTEN_PID for fds passed by socket activation. */
+char **plan_env(const struct spec_process *proc, int listen_fds);
+/* LISTEN_FDS of brig's own environment (systemd socket activation), 0 if none. */
+int plan_listen_fds(void);
+
+/* ---- what create and exec hand to their caller (io.c) ---- */
+
+/* Waits on a socket the process holds until it execs (EOF) or reports why not.
+ * ret_forked: the pid brig-init's fork mode reports (exec), else untouched. */
+int io_wait_exec(int fd, pid_t *ret_forked, struct brig_error *err);
+/* Atomically (rename), a bare decimal: callers parse it so. */
+int io_write_pid_file(const char *path, pid_t pid, struct brig_error *err);
+int io_connect_console(const char *path, struct brig_error *err);
+
+/* ---- the container process (spawn.c) ---- */
+
+/* Clones the container process (or, on the slow path, the intermediate that
+ * forks it; SYNC_INIT_PID then names the init). Returns its pid. */
+pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct brig_error *err);
+
+/* ---- containers without a mount namespace (hostmounts.c) ---- */
+
+/* Records the mount id now at the rootfs, before the child binds over it. */
+int host_mounts_record(int dir_fd, const char *rootfs, struct brig_error *err);
+/* Detaches what the container mounted over its rootfs, if anything. */
+void host_mounts_detach(int dir_fd, const char *rootfs);
