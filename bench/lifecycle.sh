@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
-# lifecycle.sh [-n N] [-b BUNDLES] [-v VARIANTS] [-o OUT] [-L] [-F] [RUNTIME...]
+# lifecycle.sh [-n N] [-b BUNDLES] [-v VARIANTS] [-o OUT] [-L] [-F] [-S] [RUNTIME...]
 #
 # Times the lifecycle of a /bin/true container, N sequential containers per runtime,
 # all runtimes on the same bundle in one interleaved run, and prints medians and
@@ -10,7 +10,8 @@
 # The order of the runtimes alternates per iteration (A B C, then C B A) so that slow
 # drifts of a noisy machine hit all of them alike.
 #
-#   RUNTIME   a runtime binary, or LABEL=BINARY (to compare two builds of one runtime).
+#   RUNTIME   a runtime binary, or LABEL=BINARY (to compare two builds of one runtime),
+#             either with @systemd or @cgroupfs after it: that runtime's cgroup driver.
 #             Default: brig ($BRIG, else /tmp/bench-build/runtime/brig, built if missing),
 #             runc, and crun (only with -L on a hybrid cgroup host, which crun 1.8 refuses)
 #   -n N      iterations (default 100)
@@ -21,11 +22,13 @@
 #             /sys/fs/cgroup/unified: a hybrid host then looks like pure cgroup v1 to
 #             every runtime (crun accepts that). Nothing outside the namespace changes.
 #   -F        add bench/floor.c (built with gcc -static) to `run`: the kernel work alone
+#   -S        the systemd cgroup driver by default (--systemd-cgroup, no cgroupsPath: each
+#             runtime's default unit, one per container); needs systemd as PID 1
 # Needs bash >= 5 (EPOCHREALTIME), jq; installs missing tools with apt-get. Run as root.
 set -eu
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-N=100 BUNDLES=/tmp/bench-bundles VARIANTS=default OUT='' LEGACY=0 FLOOR=0
+N=100 BUNDLES=/tmp/bench-bundles VARIANTS=default OUT='' LEGACY=0 FLOOR=0 DRIVER=cgroupfs
 ORIG_ARGS=("$@")
 
 usage() {
@@ -33,7 +36,7 @@ usage() {
 	exit 2
 }
 
-while getopts "n:b:v:o:LFh" o; do
+while getopts "n:b:v:o:LFSh" o; do
 	case $o in
 	n) N=$OPTARG ;;
 	b) BUNDLES=$OPTARG ;;
@@ -41,6 +44,7 @@ while getopts "n:b:v:o:LFh" o; do
 	o) OUT=$OPTARG ;;
 	L) LEGACY=1 ;;
 	F) FLOOR=1 ;;
+	S) DRIVER=systemd ;;
 	*) usage ;;
 	esac
 done
@@ -73,10 +77,11 @@ need() { # CMD PKG
 need jq jq
 
 # ---------------------------------------------------------------- runtimes
-LABEL=() BIN=()
-add_runtime() { # LABEL BINARY
+LABEL=() BIN=() DRV=()
+add_runtime() { # LABEL BINARY [DRIVER]
 	LABEL+=("$1")
 	BIN+=("$2")
+	DRV+=("${3:-$DRIVER}")
 }
 if [ $# -eq 0 ]; then
 	brig=${BRIG:-/tmp/bench-build/runtime/brig}
@@ -97,12 +102,16 @@ if [ $# -eq 0 ]; then
 	fi
 else
 	for r in "$@"; do
+		d=$DRIVER
+		case $r in
+		*@systemd | *@cgroupfs) d=${r##*@} r=${r%@*} ;;
+		esac
 		case $r in
 		*=*) l=${r%%=*} r=${r#*=} ;;
 		*) l=$(basename "$r") ;;
 		esac
 		bin=$(command -v "$r") || { echo "lifecycle: no runtime '$r'" >&2; exit 2; }
-		add_runtime "$l" "$bin"
+		add_runtime "$l" "$bin" "$d"
 	done
 fi
 NR=${#LABEL[@]}
@@ -122,8 +131,15 @@ SAMPLES=$OUT/samples.tsv ERRORS=$OUT/errors.log ERRF=$OUT/stderr.last
 ROOT=()
 for ((k = 0; k < NR; k++)); do ROOT+=("$STATE/$k"); mkdir -p "${ROOT[k]}"; done
 
+FLAGS=() # per runtime: the global flag of its cgroup driver
+for ((k = 0; k < NR; k++)); do
+	f=
+	[ "${DRV[k]}" = systemd ] && f=--systemd-cgroup
+	FLAGS+=("$f")
+done
 rt() { # K ARGS...: one runtime call, stderr kept in $ERRF for the error report
-	"${BIN[$1]}" --root "${ROOT[$1]}" "${@:2}" </dev/null 2>"$ERRF"
+	# shellcheck disable=SC2086 # FLAGS[k] is one word or none
+	"${BIN[$1]}" ${FLAGS[$1]} --root "${ROOT[$1]}" "${@:2}" </dev/null 2>"$ERRF"
 }
 
 # Deletes what this run left behind: its containers (by id prefix, in its own roots),
@@ -134,8 +150,7 @@ cleanup() {
 	[ -z "$CUR_K" ] || rt "$CUR_K" delete --force "$CUR_ID" >/dev/null 2>&1 || true
 	for ((k = 0; k < NR; k++)); do
 		for c in $("${BIN[k]}" --root "${ROOT[k]}" list -q 2>/dev/null); do
-			case $c in "$ID"-*) "${BIN[k]}" --root "${ROOT[k]}" delete --force "$c" \
-				>/dev/null 2>&1 || true ;; esac
+			case $c in "$ID"-*) rt "$k" delete --force "$c" >/dev/null 2>&1 || true ;; esac
 		done
 	done
 	rm -rf "$STATE"
@@ -153,11 +168,18 @@ for v in ${VARIANTS//,/ }; do
 		sh "$HERE/make-bundle.sh" "$BUNDLES" >&2
 		[ -f "$BUNDLES/$v/config.json" ] || { echo "lifecycle: no bundle '$v'" >&2; exit 2; }
 	fi
-	mkdir -p "$OUT/bundle-$v"
+	mkdir -p "$OUT/bundle-$v" "$OUT/bundle-$v-systemd"
 	jq --arg r "$(cd "$BUNDLES/$v/rootfs" && pwd)" --arg cg "/$ID-$v" \
 		'.root.path = $r | .linux.cgroupsPath = $cg' "$BUNDLES/$v/config.json" \
 		>"$OUT/bundle-$v/config.json"
+	# the systemd driver: no cgroupsPath, so each container gets its runtime's
+	# default unit (runc-ID.scope, crun-ID.scope, brig-ID.scope in system.slice)
+	jq --arg r "$(cd "$BUNDLES/$v/rootfs" && pwd)" '.root.path = $r | del(.linux.cgroupsPath)' \
+		"$BUNDLES/$v/config.json" >"$OUT/bundle-$v-systemd/config.json"
 done
+bundle() { # K VARIANT: the bundle for runtime K's cgroup driver
+	if [ "${DRV[$1]}" = systemd ]; then echo "$OUT/bundle-$2-systemd"; else echo "$OUT/bundle-$2"; fi
+}
 
 if [ "$FLOOR" = 1 ]; then
 	gcc -O2 -static -o "$OUT/floor" "$HERE/floor.c"
@@ -178,7 +200,7 @@ if is_hybrid; then cgmode=hybrid; fi
 {
 	echo "# lifecycle.sh: N=$N, variants $VARIANTS, $(nproc) cpus, $(uname -r), cgroups $cgmode"
 	for ((k = 0; k < NR; k++)); do
-		echo "#   ${LABEL[k]}: ${BIN[k]} ($("${BIN[k]}" --version 2>&1 | head -2 | paste -sd ' '))"
+		echo "#   ${LABEL[k]}: ${BIN[k]}, ${DRV[k]} driver ($("${BIN[k]}" --version 2>&1 | head -2 | paste -sd ' '))"
 	done
 	echo "# every runtime creates and removes a cgroup per container (cgroupsPath /$ID-VARIANT);"
 	echo "# with -L (no cgroup2) brig runs without one: compare with crun in a pure-v2 VM"
@@ -221,10 +243,11 @@ record() { # MEASURE VARIANT LABEL ITER OK TOTAL [CREATE START WAIT DELETE POLLS
 }
 
 lifecycle() { # K VARIANT ITER RECORD(0|1)
-	local k=$1 v=$2 id="$ID-$1-$2-$3-l" t0 t1 t2 t3 t4
+	local k=$1 v=$2 id="$ID-$1-$2-$3-l" t0 t1 t2 t3 t4 b
 	CUR_K=$k CUR_ID=$id
+	b=$(bundle "$k" "$v")
 	t0=${EPOCHREALTIME/./}
-	rt "$k" create --bundle "$OUT/bundle-$v" "$id" >/dev/null || { fail "$k" lifecycle create "$id"; return 0; }
+	rt "$k" create --bundle "$b" "$id" >/dev/null || { fail "$k" lifecycle create "$id"; return 0; }
 	t1=${EPOCHREALTIME/./}
 	rt "$k" start "$id" >/dev/null || { fail "$k" lifecycle start "$id"; return 0; }
 	t2=${EPOCHREALTIME/./}
@@ -238,14 +261,15 @@ lifecycle() { # K VARIANT ITER RECORD(0|1)
 }
 
 run_once() { # K|floor VARIANT ITER RECORD(0|1)
-	local id="$ID-$1-$2-$3-r" t0 t1 label=floor rc=0
+	local id="$ID-$1-$2-$3-r" t0 t1 label=floor rc=0 b=
+	[ "$1" = floor ] || b=$(bundle "$1" "$2")
 	t0=${EPOCHREALTIME/./}
 	if [ "$1" = floor ]; then
 		# shellcheck disable=SC2046 # floor_args is options and a path without spaces
 		"$OUT/floor" $(floor_args "$2") </dev/null 2>"$ERRF" || rc=$?
 	else
 		label=${LABEL[$1]} CUR_K=$1 CUR_ID=$id
-		rt "$1" run --bundle "$OUT/bundle-$2" "$id" >/dev/null || rc=$?
+		rt "$1" run --bundle "$b" "$id" >/dev/null || rc=$?
 	fi
 	t1=${EPOCHREALTIME/./}
 	if [ $rc != 0 ]; then

@@ -124,3 +124,21 @@ int cgroups_apply(const struct cgroups_cgroup *cg, const struct cgroups_plan *pl
 	}
 	return 0;
 }
+
+int cgroups_plan_resolve(const struct cgroups_cgroup *cg, struct cgroups_plan *plan,
+			 struct brig_error *err)
+{
+	for (size_t i = 0; i < plan->n_writes; i++) {
+		struct cgroups_write *w = &plan->writes[i];
+		if (!(w->flags & CGROUPS_WRITE_KEEP_QUOTA))
+			continue;
+		int fd = dir_for(cg, w, err);
+		char *merged = fd < 0 ? NULL : keep_quota(fd, w, err);
+		if (!merged)
+			return -1;
+		free(w->value);
+		w->value = merged;
+		w->flags &= ~(unsigned)CGROUPS_WRITE_KEEP_QUOTA;
+	}
+	return 0;
+}

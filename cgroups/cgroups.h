@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* cgroups: the container's cgroup on unified and hybrid hosts. It reads the host's layout,
- * resolves linux.cgroupsPath, turns linux.resources into a pure plan (writes plus a BPF
- * device program) and does the I/O around that plan on directory fds: create, apply,
- * attach, join, freeze, signal, list, stats, remove. */
+/* cgroups: the container's cgroup on unified and hybrid hosts, made by brig (cgroupfs) or
+ * by systemd (a transient unit over D-Bus). It reads the host's layout, resolves
+ * linux.cgroupsPath, turns linux.resources into a pure plan (writes plus a BPF device
+ * program, and the unit's D-Bus properties) and does the I/O around that plan on directory
+ * fds: create, apply, attach, join, freeze, signal, list, stats, remove. */
 #pragma once
 
 #include "spec/spec.h"
@@ -20,7 +21,13 @@
  *   Keep cgroups_record(cg) in the state; on a later failure cgroups_remove.
  * - the other verbs: cgroups_host_detect, cgroups_record_parse, cgroups_open, then the
  *   verb; update is cgroups_plan(update), cgroups_apply, cgroups_attach_devices.
- * - delete: cgroups_remove (also when cgroups_open failed with ENOENT: v1 leftovers). */
+ * - delete: cgroups_remove (also when cgroups_open failed with ENOENT: v1 leftovers).
+ * With the systemd driver (--systemd-cgroup) create resolves and plans the same way plus
+ * cgroups_systemd_props, clones without CLONE_INTO_CGROUP and, while the child waits,
+ * cgroups_systemd_start with its pid (the unit and every directory), cgroups_apply,
+ * cgroups_attach_devices; update is cgroups_plan(update), cgroups_plan_resolve,
+ * cgroups_systemd_props, cgroups_systemd_set, cgroups_apply, cgroups_attach_devices;
+ * cgroups_remove also stops the unit. */
 
 /* ---- the host ---- */
 
@@ -73,29 +80,64 @@ struct cgroups_dir {
 	int fd;		  /* the directory (O_RDONLY|O_DIRECTORY), -1 until created or opened */
 };
 
+/* Which systemd owns a unit: PID 1, or the user's manager (rootless). The bus to each is
+ * tried in order: the system bus, then /run/systemd/private (root only); the session bus,
+ * then $XDG_RUNTIME_DIR/systemd/private. */
+enum cgroups_manager {
+	CGROUPS_MANAGER_SYSTEM,
+	CGROUPS_MANAGER_USER,
+};
+
+/* The systemd unit whose cgroup is the container's (--systemd-cgroup). */
+struct cgroups_unit {
+	char *name;  /* "brig-abc.scope"; a name ending in ".slice" makes a slice; NULL: none */
+	char *slice; /* the parent slice: Slice= of a scope, Wants= of a slice */
+	enum cgroups_manager manager;
+};
+
 /* The container's cgroup in every hierarchy: always the unified one, plus one per v1
- * hierarchy on a hybrid host. */
+ * hierarchy on a hybrid host; with the systemd driver, the unit that owns it. */
 struct cgroups_cgroup {
 	struct cgroups_dir v2;
 	struct cgroups_dir *v1;
 	size_t n_v1;
+	struct cgroups_unit unit;
 };
 
-/* Pure: where the container's cgroup goes (fds -1, created 0).
+/* How linux.cgroupsPath is read: as a path (cgroupfs), or in systemd's slice:prefix:name. */
+struct cgroups_driver {
+	bool systemd;
+	enum cgroups_manager manager;
+	/* the user manager's own cgroup (its ControlGroup property, e.g.
+	 * "/user.slice/user-1000.slice/user@1000.service"): its units live below it */
+	const char *manager_cgroup;
+};
+
+/* Pure: where the container's cgroup goes (fds -1, created 0). The cgroupfs driver:
  * - an absolute cgroupsPath is taken below each hierarchy's mount point (runtime-spec);
  * - a relative one is below the cgroup brig runs in, in each hierarchy;
  * - none (NULL or "") means "/brig/<id>": the same absolute path in every hierarchy, whose
  *   parent "/brig" holds no processes, so cgroup v2's no-internal-processes rule never gets
  *   in the way; inside a cgroup namespace or a container's bind-mounted cgroupfs "/" is that
  *   container's own cgroup, so a nested brig stays inside it.
- * '.' and '..' components, newlines and ':' (the systemd form) are errors; so is
- * `systemd` (--systemd-cgroup), which is not supported yet. */
+ * '.' and '..' components, newlines and the systemd form are errors.
+ * The systemd driver (runc's rules): cgroupsPath is "slice:prefix:name"; the unit is
+ * "prefix-name.scope" (a name ending in ".slice" is the unit itself, a slice); an empty
+ * slice is system.slice (user.slice for the user manager); none (NULL or "") is
+ * ":brig:<id>". The cgroup is the slice's path as systemd nests it
+ * ("a-b.slice" -> /a.slice/a-b.slice) plus the unit, the same in every hierarchy (below the
+ * manager's own cgroup for the user manager). */
 int cgroups_path_resolve(const struct cgroups_host *h, const char *cgroups_path, const char *id,
-			 bool systemd, struct cgroups_cgroup *ret, struct brig_error *err);
+			 const struct cgroups_driver *driver, struct cgroups_cgroup *ret,
+			 struct brig_error *err);
+/* Pure: systemd's path of a slice: "-.slice" -> "/", "a-b.slice" -> "/a.slice/a-b.slice";
+ * NULL for a name systemd refuses ("a--b.slice", "-a.slice", "a.scope", a '/'). */
+char *cgroups_slice_path(const char *slice);
 
 /* The record the runtime keeps in its state file (spec_state.cgroup_path) to find the
  * cgroup again and to remove only what it created: one "<hierarchy> <created> <path>" line
- * per hierarchy ("unified" for v2). */
+ * per hierarchy ("unified" for v2), and "systemd system|user <unit>" for the systemd
+ * driver's unit. */
 char *cgroups_record(const struct cgroups_cgroup *cg);
 int cgroups_record_parse(const char *text, struct cgroups_cgroup *ret, struct brig_error *err);
 
@@ -181,6 +223,11 @@ int cgroups_create(const struct cgroups_host *h, const struct cgroups_plan *plan
  * the caller removes the cgroup (cgroups_remove) if it has just created it. */
 int cgroups_apply(const struct cgroups_cgroup *cg, const struct cgroups_plan *plan,
 		  char ***warnings, struct brig_error *err);
+/* Turns the writes that depend on a file's current value into plain ones (a new cpu
+ * period alone: the quota cpu.max has now), so that the systemd properties can say the
+ * same as the files. */
+int cgroups_plan_resolve(const struct cgroups_cgroup *cg, struct cgroups_plan *plan,
+			 struct brig_error *err);
 /* Loads plan->devices with bpf(2) and attaches it to the unified cgroup (also on a hybrid
  * host), replacing the programs already attached there: BPF_F_REPLACE when there is one,
  * else attach-new-then-detach-old with BPF_F_ALLOW_MULTI, so no access goes unchecked. No
@@ -207,8 +254,75 @@ int cgroups_pids(const struct cgroups_cgroup *cg, pid_t **ret, size_t *ret_n,
 int cgroups_kill_all(const struct cgroups_cgroup *cg, int sig, struct brig_error *err);
 /* delete: when brig created the cgroup, kills what is left, then removes the cgroup and its
  * sub-cgroups in every hierarchy (retrying rmdir while the kernel tears down) and the parents
- * it created, stopping at a parent that is still in use. Joined cgroups are left alone. */
+ * it created, stopping at a parent that is still in use. Joined cgroups are left alone.
+ * A systemd unit: kills what is left, stops the unit (StopUnit, waiting for its job),
+ * clears a failed state (ResetFailedUnit), then removes what systemd left (the directories
+ * brig made in v1 hierarchies, a sub-cgroup an old systemd keeps). */
 int cgroups_remove(const struct cgroups_host *h, struct cgroups_cgroup *cg, struct brig_error *err);
+
+/* ---- the systemd driver ---- */
+
+/* One D-Bus property of a unit: its name, its D-Bus type and its value as text. Basic
+ * types ("t", "x", "u", "i", "q", "n", "y", "d", "b", "s") are one value ("268435456",
+ * "true", "system.slice"); "as" and "au" one element per line; "a(ss)" one "PATH PERMS"
+ * pair per line; "ay" the bytes in hex ("0f"). */
+struct cgroups_prop {
+	char *name;
+	char *type;
+	char *value;
+	char *field; /* where it comes from, for messages: a config field or an annotation */
+};
+
+struct cgroups_props {
+	struct cgroups_prop *v;
+	size_t n;
+	char **warnings; /* NULL-terminated or NULL: for the runtime to log */
+};
+
+/* Pure: the properties of the container's unit (cg->unit) for StartTransientUnit, or
+ * with `update` for SetUnitProperties, derived from the plan of the same resources so that
+ * systemd and the files agree: MemoryMax/Low/High/Min/SwapMax, CPUWeight,
+ * CPUQuotaPerSecUSec and CPUQuotaPeriodUSec, AllowedCPUs/AllowedMemoryNodes, TasksMax,
+ * IOWeight (on a hybrid host runc's v1 names: MemoryLimit, CPUShares, BlockIOWeight),
+ * DevicePolicy and DeviceAllow from the device rules, and at create the unit's own (Slice,
+ * Delegate, DefaultDependencies, the accounting switches) and the org.systemd.property.NAME
+ * annotations, type-checked against the properties systemd documents (NAMESec is
+ * NAMEUSec in seconds, as runc reads it). The plan is adjusted where systemd keeps less
+ * than the files: a cpu quota rounds up to 10 ms per second, as runc's does. PIDs is not
+ * among them: cgroups_systemd_start adds it. */
+int cgroups_systemd_props(const struct cgroups_host *h, const struct cgroups_cgroup *cg,
+			  const struct spec_resources *r, const struct spec_kv *annotations,
+			  size_t n_annotations, bool update, struct cgroups_plan *plan,
+			  struct cgroups_props *ret, struct brig_error *err);
+void cgroups_props_clear(struct cgroups_props *p);
+/* "MemoryMax t 268435456", for tests and debug logs. */
+char *cgroups_prop_format(const struct cgroups_prop *p);
+
+/* The sockets tried for a manager, in order: the system bus ($DBUS_SYSTEM_BUS_ADDRESS or
+ * /run/dbus/system_bus_socket), then systemd's own /run/systemd/private when root; for the
+ * user manager the session bus ($DBUS_SESSION_BUS_ADDRESS or $XDG_RUNTIME_DIR/bus), then
+ * $XDG_RUNTIME_DIR/systemd/private. Pure: the environment is passed in. */
+struct cgroups_bus_addresses {
+	char *address[2]; /* "unix:path=/run/systemd/private" */
+	bool bus[2];	  /* a message bus (Hello, AddMatch), not systemd itself */
+	size_t n;
+};
+void cgroups_systemd_addresses(enum cgroups_manager m, uid_t euid, const char *system_env,
+			       const char *session_env, const char *runtime_dir,
+			       struct cgroups_bus_addresses *ret);
+void cgroups_bus_addresses_clear(struct cgroups_bus_addresses *a);
+/* The user manager's own cgroup (its ControlGroup property), for cgroups_driver. */
+int cgroups_systemd_manager_cgroup(enum cgroups_manager m, char **ret, struct brig_error *err);
+/* Creates the unit with pid in it (StartTransientUnit with props and PIDs, waiting up to
+ * timeout_ms for its job), then the directories: the unified one systemd made is opened,
+ * v1 hierarchies systemd left out are created and pid joins them, the controllers the
+ * plan needs are enabled above the unit. On error the unit is stopped again. */
+int cgroups_systemd_start(const struct cgroups_host *h, const struct cgroups_plan *plan,
+			  const struct cgroups_props *props, pid_t pid, int timeout_ms,
+			  struct cgroups_cgroup *cg, struct brig_error *err);
+/* update: SetUnitProperties with runtime=true (kept across daemon-reload, not reboots). */
+int cgroups_systemd_set(const struct cgroups_cgroup *cg, const struct cgroups_props *props,
+			struct brig_error *err);
 
 /* events --stats: the numbers of runc's stats JSON. Limits reading "max" are UINT64_MAX;
  * a file missing (controller not enabled) leaves its numbers 0. */

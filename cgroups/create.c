@@ -340,9 +340,37 @@ static void wait_empty(const struct cgroups_cgroup *cg)
 	}
 }
 
+/* A unit: what is left is killed first (StopUnit would send SIGTERM and wait up to its
+ * TimeoutStopSec), then systemd stops the unit and removes its cgroup; brig removes the
+ * directories it made beside it (v1) and any an old systemd leaves behind. */
+static int remove_unit(const struct cgroups_host *h, struct cgroups_cgroup *cg,
+		       struct brig_error *err)
+{
+	if (cg->v2.fd >= 0) {
+		if (cgroups_kill_all(cg, SIGKILL, err) < 0)
+			return -1;
+		wait_empty(cg);
+	}
+	int r = systemd_stop(cg, err);
+	struct brig_error e1;
+	_cleanup_free_ char *v2 = path_join(h->v2_mount, cg->v2.path);
+	/* (only once systemd let go of it) */
+	if (r == 0 && rmdir_tree(v2, err) < 0)
+		r = -1;
+	for (size_t i = 0; i < cg->n_v1; i++) {
+		const struct cgroups_v1_hierarchy *v = host_hierarchy(h, cg->v1[i].hierarchy);
+		if (v && cg->v1[i].created &&
+		    remove_created(v->mount, &cg->v1[i], r < 0 ? &e1 : err) < 0)
+			r = -1;
+	}
+	return r;
+}
+
 int cgroups_remove(const struct cgroups_host *h, struct cgroups_cgroup *cg, struct brig_error *err)
 {
 	int r = 0;
+	if (cg->unit.name)
+		return remove_unit(h, cg, err);
 	struct brig_error e2;
 	/* A failed kill is reported, and the removal still tried: what it can
 	 * remove goes, what it cannot is a second error the first one explains. */

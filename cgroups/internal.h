@@ -79,6 +79,31 @@ void plan_blkio_v1(struct plan_ctx *c, const struct spec_blkio *b);
 /* devices.allow/devices.deny writes that give a v1 devices cgroup the rules' outcome. */
 void plan_devices_v1(struct plan_ctx *c, const struct spec_device_rule *rules, size_t n);
 
+/* ---- the systemd driver (systemd_props.c, systemd_annotations.c, systemd_bus.c) ---- */
+
+void props_add(struct cgroups_props *p, const char *name, const char *type, const char *field,
+	       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* "0-3,7" -> the bytes of systemd's CPU mask (cpu 0 in the low bit of the first), in hex. */
+int cpu_mask_hex(const char *list, char **ret);
+/* The org.systemd.property.NAME annotations, parsed and type-checked, appended to p. */
+int systemd_annotations(struct cgroups_props *p, const struct spec_kv *annotations, size_t n,
+			struct brig_error *err);
+
+/* A connection to a systemd manager (systemd_bus.c). */
+struct sd_bus;
+int bus_open(enum cgroups_manager m, struct sd_bus **ret, struct brig_error *err);
+/* StartTransientUnit with props and PIDs=[pid] (pid 0: none), waiting for the job;
+ * *ret_queued once systemd took the job (a failure after that leaves a unit of ours). */
+int bus_start_unit(struct sd_bus *bus, const char *unit, const struct cgroups_props *props,
+		   pid_t pid, int timeout_ms, bool *ret_queued, struct brig_error *err);
+/* StopUnit (waiting for the job), then ResetFailedUnit; a unit already gone is no error. */
+int bus_stop_unit(struct sd_bus *bus, const char *unit, int timeout_ms, struct brig_error *err);
+int bus_set_properties(struct sd_bus *bus, const char *unit, const struct cgroups_props *props,
+		       struct brig_error *err);
+void bus_close(struct sd_bus *bus);
+/* cgroups_remove's part for a unit: StopUnit and ResetFailedUnit (systemd.c). */
+int systemd_stop(const struct cgroups_cgroup *cg, struct brig_error *err);
+
 /* ---- bpf(2) (bpf.c) ---- */
 
 /* Loads a cgroup device program; returns its fd. */

@@ -15,24 +15,14 @@ static bool systemd_form(const char *p)
 	return c2 && !strchr(c2 + 1, ':') && !strchr(p, '/');
 }
 
-static int check_systemd(const char *p, bool systemd, struct brig_error *err)
+#define SYSTEMD_FORM "the form slice:prefix:name (e.g. system.slice:docker:abc)"
+
+static int check_cgroupfs(const char *p, struct brig_error *err)
 {
-	if (systemd && p && *p)
-		return err_set(err, ENOTSUP,
-			       "--systemd-cgroup is not supported yet (linux.cgroupsPath \"%s\" "
-			       "%s): use a cgroupfs path",
-			       p,
-			       systemd_form(p)
-				   ? "is in the systemd form slice:prefix:name"
-				   : "is not even in the systemd form slice:prefix:name");
-	if (systemd)
-		return err_set(err, ENOTSUP,
-			       "--systemd-cgroup is not supported yet (no linux.cgroupsPath: the "
-			       "systemd default would be the form slice:prefix:name)");
 	if (p && systemd_form(p))
 		return err_set(err, EINVAL,
 			       "linux.cgroupsPath \"%s\": the systemd form slice:prefix:name needs "
-			       "--systemd-cgroup, which is not supported yet",
+			       "--systemd-cgroup",
 			       p);
 	return 0;
 }
@@ -106,12 +96,137 @@ static int check_id(const char *id, struct brig_error *err)
 	return 0;
 }
 
-int cgroups_path_resolve(const struct cgroups_host *h, const char *cgroups_path, const char *id,
-			 bool systemd, struct cgroups_cgroup *ret, struct brig_error *err)
+/* ---- the systemd driver ---- */
+
+static char *dup_n(const char *s, size_t n)
 {
-	struct cgroups_cgroup cg = {.v2 = {.fd = -1}};
+	char *d = xcalloc(1, n + 1);
+	memcpy(d, s, n);
+	return d;
+}
+
+char *cgroups_slice_path(const char *slice)
+{
+	size_t n = strlen(slice);
+	if (n <= 6 || strcmp(slice + n - 6, ".slice") || strchr(slice, '/'))
+		return NULL;
+	if (!strcmp(slice, "-.slice"))
+		return xstrdup("/");
+	/* "a-b-c.slice" -> /a.slice/a-b.slice/a-b-c.slice: one level per dash */
+	char *path = xstrdup("");
+	for (size_t i = 0; i <= n - 6; i++) {
+		if (i < n - 6 && slice[i] != '-')
+			continue;
+		/* no empty part: "-a", "a--b", "a-" */
+		if (i == 0 || slice[i - 1] == '-' || (slice[i] == '-' && i + 1 == n - 6)) {
+			free(path);
+			return NULL;
+		}
+		char *next = xasprintf("%s/%.*s.slice", path, (int)i, slice);
+		free(path);
+		path = next;
+	}
+	return path;
+}
+
+static bool is_slice_name(const char *name)
+{
+	size_t n = strlen(name);
+	return n > 6 && !strcmp(name + n - 6, ".slice");
+}
+
+/* The characters systemd takes in a unit name ("@" is left out: no templates). */
+static bool unit_chars_valid(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr(":-_.\\", *p)))
+			return false;
+	return true;
+}
+
+/* "slice:prefix:name" -> the unit's slice and name. */
+static int parse_systemd_path(const char *p, const struct cgroups_driver *d, struct cgroups_unit *u,
+			      struct brig_error *err)
+{
+	const char *c1 = strchr(p, ':');
+	const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2 || strchr(c2 + 1, ':'))
+		return err_set(err, EINVAL,
+			       "linux.cgroupsPath \"%s\": --systemd-cgroup expects " SYSTEMD_FORM,
+			       p);
+	_cleanup_free_ char *slice = dup_n(p, (size_t)(c1 - p));
+	_cleanup_free_ char *prefix = dup_n(c1 + 1, (size_t)(c2 - c1 - 1));
+	const char *name = c2 + 1;
+	if (!*name || !unit_chars_valid(name) || !unit_chars_valid(prefix))
+		return err_set(err, EINVAL,
+			       "linux.cgroupsPath \"%s\": the prefix and name of " SYSTEMD_FORM
+			       " may hold only letters, digits and \":-_.\\\", and the name "
+			       "is required",
+			       p);
+	if (!*slice)
+		u->slice =
+		    xstrdup(d->manager == CGROUPS_MANAGER_USER ? "user.slice" : "system.slice");
+	else
+		u->slice = steal_ptr(&slice);
+	if (is_slice_name(name))
+		u->name = xstrdup(name); /* runc: a slice of its own */
+	else
+		u->name =
+		    *prefix ? xasprintf("%s-%s.scope", prefix, name) : xasprintf("%s.scope", name);
+	if (strlen(u->name) > 255)
+		return err_set(err, EINVAL,
+			       "linux.cgroupsPath \"%s\": unit name \"%s\" is too long", p,
+			       u->name);
+	return 0;
+}
+
+static int resolve_systemd(const struct cgroups_host *h, const char *cgroups_path, const char *id,
+			   const struct cgroups_driver *d, struct cgroups_cgroup *cg,
+			   struct brig_error *err)
+{
+	_cleanup_free_ char *dflt = NULL, *slice_path = NULL;
+	if (!cgroups_path || !*cgroups_path) {
+		if (check_id(id, err) < 0)
+			return -1;
+		cgroups_path = dflt = xasprintf(":brig:%s", id);
+	}
+	cg->unit.manager = d->manager;
+	if (parse_systemd_path(cgroups_path, d, &cg->unit, err) < 0)
+		return -1;
+	slice_path = cgroups_slice_path(cg->unit.slice);
+	if (!slice_path)
+		return err_set(err, EINVAL,
+			       "linux.cgroupsPath \"%s\": \"%s\" is not a slice name (NAME.slice, "
+			       "its dash-separated parts not empty, no '/')",
+			       cgroups_path, cg->unit.slice);
+	/* a slice's place is its own name's ("a-b.slice" is below a.slice whatever its
+	 * Wants= says), a scope's its slice's */
+	_cleanup_free_ char *below = is_slice_name(cg->unit.name)
+					 ? cgroups_slice_path(cg->unit.name)
+					 : path_join(slice_path, cg->unit.name);
+	if (!below)
+		return err_set(err, EINVAL,
+			       "linux.cgroupsPath \"%s\": \"%s\" is not a slice name (NAME.slice, "
+			       "its dash-separated parts not empty, no '/')",
+			       cgroups_path, cg->unit.name);
+	const char *root = d->manager_cgroup ? d->manager_cgroup : "/";
+	cg->v2.path = path_join(root, below);
+	cg->v1 = xcalloc(h->n_v1, sizeof(*cg->v1));
+	for (size_t i = 0; i < h->n_v1; i++, cg->n_v1++) {
+		cg->v1[i].fd = -1;
+		cg->v1[i].hierarchy = xstrdup(h->v1[i].controllers);
+		cg->v1[i].path = xstrdup(cg->v2.path);
+	}
+	return 0;
+}
+
+/* The cgroupfs driver: a path below each hierarchy's mount or below brig's own cgroup. */
+static int resolve_cgroupfs(const struct cgroups_host *h, const char *cgroups_path, const char *id,
+			    struct cgroups_cgroup *cg, struct brig_error *err)
+{
 	_cleanup_free_ char *dflt = NULL, *norm = NULL;
-	if (check_systemd(cgroups_path, systemd, err) < 0)
+	if (check_cgroupfs(cgroups_path, err) < 0)
 		return -1;
 	if (!cgroups_path || !*cgroups_path) {
 		if (check_id(id, err) < 0)
@@ -121,19 +236,32 @@ int cgroups_path_resolve(const struct cgroups_host *h, const char *cgroups_path,
 	bool relative = cgroups_path[0] != '/';
 	if (normalize(cgroups_path, &norm, err) < 0)
 		return -1;
-	if (place(norm, relative, h->v2_own, h->v2_root, "cgroup v2", &cg.v2.path, err) < 0)
+	if (place(norm, relative, h->v2_own, h->v2_root, "cgroup v2", &cg->v2.path, err) < 0)
 		return -1;
-	cg.v1 = xcalloc(h->n_v1, sizeof(*cg.v1));
-	for (size_t i = 0; i < h->n_v1; i++, cg.n_v1++) {
-		struct cgroups_dir *d = &cg.v1[i];
+	cg->v1 = xcalloc(h->n_v1, sizeof(*cg->v1));
+	for (size_t i = 0; i < h->n_v1; i++, cg->n_v1++) {
+		struct cgroups_dir *d = &cg->v1[i];
 		const struct cgroups_v1_hierarchy *v = &h->v1[i];
 		d->fd = -1;
 		d->hierarchy = xstrdup(v->controllers);
 		if (place(norm, relative, v->own, v->root, v->controllers, &d->path, err) < 0) {
-			cg.n_v1++;
-			cgroups_cgroup_clear(&cg);
+			cg->n_v1++;
 			return -1;
 		}
+	}
+	return 0;
+}
+
+int cgroups_path_resolve(const struct cgroups_host *h, const char *cgroups_path, const char *id,
+			 const struct cgroups_driver *driver, struct cgroups_cgroup *ret,
+			 struct brig_error *err)
+{
+	struct cgroups_cgroup cg = {.v2 = {.fd = -1}};
+	int r = driver && driver->systemd ? resolve_systemd(h, cgroups_path, id, driver, &cg, err)
+					  : resolve_cgroupfs(h, cgroups_path, id, &cg, err);
+	if (r < 0) {
+		cgroups_cgroup_clear(&cg);
+		return -1;
 	}
 	*ret = cg;
 	return 0;
@@ -156,9 +284,33 @@ char *cgroups_record(const struct cgroups_cgroup *cg)
 	record_line(&buf, &len, &cg->v2);
 	for (size_t i = 0; i < cg->n_v1; i++)
 		record_line(&buf, &len, &cg->v1[i]);
+	if (cg->unit.name) {
+		_cleanup_free_ char *line =
+		    xasprintf("systemd %s %s %s\n",
+			      cg->unit.manager == CGROUPS_MANAGER_USER ? "user" : "system",
+			      cg->unit.name, cg->unit.slice);
+		buf = xrealloc(buf, len + strlen(line) + 1);
+		memcpy(buf + len, line, strlen(line) + 1);
+	}
 	return buf;
 }
 
+/* "systemd system|user <unit> <slice>" */
+static int parse_unit_line(const char *line, struct cgroups_unit *u, struct brig_error *err)
+{
+	char manager[8], name[256], slice[256];
+	if (u->name)
+		return err_set(err, EINVAL, "cgroup record: two systemd lines");
+	if (sscanf(line, "systemd %7s %255s %255s", manager, name, slice) != 3 ||
+	    (strcmp(manager, "system") && strcmp(manager, "user")))
+		return err_set(err, EINVAL, "cgroup record: bad line \"%s\"", line);
+	u->manager = strcmp(manager, "user") ? CGROUPS_MANAGER_SYSTEM : CGROUPS_MANAGER_USER;
+	u->name = xstrdup(name);
+	u->slice = xstrdup(slice);
+	return 0;
+}
+
+/* "<hierarchy> <created> <path>": the path last, as it may hold spaces. */
 /* The components of a path as cgroups_path_resolve makes them (absolute, no empty, "." or
  * ".." component, not the root); -1 for any other. */
 static int64_t record_components(const char *path)
@@ -207,6 +359,13 @@ int cgroups_record_parse(const char *text, struct cgroups_cgroup *ret, struct br
 	bool have_v2 = false;
 	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
 		struct cgroups_dir d;
+		if (!strncmp(l, "systemd ", 8)) {
+			if (parse_unit_line(l, &cg.unit, err) < 0) {
+				cgroups_cgroup_clear(&cg);
+				return -1;
+			}
+			continue;
+		}
 		if (parse_record_line(l, &d, err) < 0) {
 			cgroups_cgroup_clear(&cg);
 			return -1;
@@ -270,6 +429,8 @@ void cgroups_cgroup_clear(struct cgroups_cgroup *cg)
 	for (size_t i = 0; i < cg->n_v1; i++)
 		dir_clear(&cg->v1[i]);
 	free(cg->v1);
+	free(cg->unit.name);
+	free(cg->unit.slice);
 	memset(cg, 0, sizeof(*cg));
 	cg->v2.fd = -1;
 }

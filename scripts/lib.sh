@@ -3,15 +3,16 @@
 # Debian's archive, build brig.
 
 # The packages brig builds and tests with. Runtime libraries come with the -dev ones.
-BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev"
+BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev libsystemd-dev"
 BRIG_TEST_PKGS="check busybox-static jq python3 iproute2 clang-format qemu-system-x86 xz-utils"
 # man(1) renders the generated man pages and zsh parses the completion (tests/cli_docs.sh).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS man-db zsh"
 # clang and its runtime libraries (libFuzzer, ASan, UBSan) build tests/fuzz.
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS clang libclang-rt-dev"
 # The real clients conformance/clients runs brig under (runc comes with docker.io),
-# and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh).
-BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun"
+# and crun, compared with in the pure cgroup v2 VM (conformance/vm/clients_v2.sh);
+# systemd and dbus boot the VM whose PID 1 is systemd (conformance/vm/systemd.sh).
+BRIG_TEST_PKGS="$BRIG_TEST_PKGS docker.io containerd podman conmon crun systemd dbus"
 # brig behind containerd's CRI plugin (conformance/cri): the CNI plugins, a
 # local registry, and the CRI client's gRPC and protobuf (Debian's python3).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS containernetworking-plugins docker-registry python3-grpcio python3-protobuf protobuf-compiler"

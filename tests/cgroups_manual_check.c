@@ -261,7 +261,7 @@ static void create(const struct cgroups_host *h, const char *id, struct cgroups_
 		die("plan", &err);
 	printf("     plan: %zu writes, device program of %zu instructions\n", p->n_writes,
 	       p->n_devices);
-	if (cgroups_path_resolve(h, NULL, id, false, cg, &err) < 0 ||
+	if (cgroups_path_resolve(h, NULL, id, NULL, cg, &err) < 0 ||
 	    cgroups_create(h, p, cg, &err) < 0)
 		die("create", &err);
 	_cleanup_free_ char *rec = cgroups_record(cg);

@@ -103,7 +103,7 @@ static struct cgroups_cgroup resolve(const struct cgroups_host *h, const char *p
 {
 	struct cgroups_cgroup cg;
 	struct brig_error err = {0};
-	ck_assert_msg(cgroups_path_resolve(h, path, "c1", false, &cg, &err) == 0, "%s", err.msg);
+	ck_assert_msg(cgroups_path_resolve(h, path, "c1", NULL, &cg, &err) == 0, "%s", err.msg);
 	return cg;
 }
 

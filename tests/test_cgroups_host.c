@@ -155,7 +155,7 @@ static struct cgroups_cgroup resolve_ok(const struct cgroups_host *h, const char
 {
 	struct cgroups_cgroup cg;
 	struct brig_error err = {0};
-	ck_assert_msg(cgroups_path_resolve(h, path, id, false, &cg, &err) == 0, "%s: %s",
+	ck_assert_msg(cgroups_path_resolve(h, path, id, NULL, &cg, &err) == 0, "%s: %s",
 		      path ? path : "(null)", err.msg);
 	ck_assert_int_eq(cg.v2.fd, -1);
 	ck_assert_int_eq(cg.v2.created, 0);
@@ -226,16 +226,34 @@ static const struct {
     {NULL, "..", false, "container id \"..\" cannot name a cgroup"},
     {"system.slice:docker:abc", "x", false,
      "linux.cgroupsPath \"system.slice:docker:abc\": the systemd form slice:prefix:name needs "
-     "--systemd-cgroup, which is not supported yet"},
-    {"system.slice:docker:abc", "x", true,
-     "--systemd-cgroup is not supported yet (linux.cgroupsPath \"system.slice:docker:abc\" is "
-     "in the systemd form slice:prefix:name): use a cgroupfs path"},
+     "--systemd-cgroup"},
     {"/a/b", "x", true,
-     "--systemd-cgroup is not supported yet (linux.cgroupsPath \"/a/b\" is not even in the "
-     "systemd form slice:prefix:name): use a cgroupfs path"},
-    {NULL, "x", true,
-     "--systemd-cgroup is not supported yet (no linux.cgroupsPath: the systemd default would "
-     "be the form slice:prefix:name)"},
+     "linux.cgroupsPath \"/a/b\": --systemd-cgroup expects the form slice:prefix:name (e.g. "
+     "system.slice:docker:abc)"},
+    {"a:b:c:d", "x", true,
+     "linux.cgroupsPath \"a:b:c:d\": --systemd-cgroup expects the form slice:prefix:name (e.g. "
+     "system.slice:docker:abc)"},
+    {"system.slice:docker", "x", true,
+     "linux.cgroupsPath \"system.slice:docker\": --systemd-cgroup expects the form "
+     "slice:prefix:name (e.g. system.slice:docker:abc)"},
+    {"system.slice:docker:", "x", true,
+     "linux.cgroupsPath \"system.slice:docker:\": the prefix and name of the form "
+     "slice:prefix:name (e.g. system.slice:docker:abc) may hold only letters, digits and "
+     "\":-_.\\\", and the name is required"},
+    {"system.slice:doc ker:abc", "x", true,
+     "linux.cgroupsPath \"system.slice:doc ker:abc\": the prefix and name of the form "
+     "slice:prefix:name (e.g. system.slice:docker:abc) may hold only letters, digits and "
+     "\":-_.\\\", and the name is required"},
+    {"system:docker:abc", "x", true,
+     "linux.cgroupsPath \"system:docker:abc\": \"system\" is not a slice name (NAME.slice, its "
+     "dash-separated parts not empty, no '/')"},
+    {"a--b.slice:docker:abc", "x", true,
+     "linux.cgroupsPath \"a--b.slice:docker:abc\": \"a--b.slice\" is not a slice name "
+     "(NAME.slice, its dash-separated parts not empty, no '/')"},
+    {"system.slice::a--b.slice", "x", true,
+     "linux.cgroupsPath \"system.slice::a--b.slice\": \"a--b.slice\" is not a slice name "
+     "(NAME.slice, its dash-separated parts not empty, no '/')"},
+    {NULL, "a/b", true, "container id \"a/b\" cannot name a cgroup"},
 };
 
 START_TEST(test_resolve_errors)
@@ -243,9 +261,9 @@ START_TEST(test_resolve_errors)
 	struct cgroups_host h = parse(unified_info, "0::/\n", "memory");
 	struct cgroups_cgroup cg;
 	struct brig_error err = {0};
-	ck_assert_int_eq(cgroups_path_resolve(&h, bad_paths[_i].path, bad_paths[_i].id,
-					      bad_paths[_i].systemd, &cg, &err),
-			 -1);
+	struct cgroups_driver d = {.systemd = bad_paths[_i].systemd};
+	ck_assert_int_eq(
+	    cgroups_path_resolve(&h, bad_paths[_i].path, bad_paths[_i].id, &d, &cg, &err), -1);
 	ck_assert_str_eq(err.msg, bad_paths[_i].msg);
 	cgroups_host_clear(&h);
 }
@@ -258,12 +276,12 @@ START_TEST(test_resolve_outside_mount)
 		  "0::/elsewhere\n", NULL);
 	struct cgroups_cgroup cg;
 	struct brig_error err = {0};
-	ck_assert_int_eq(cgroups_path_resolve(&h, "rel", "x", false, &cg, &err), -1);
+	ck_assert_int_eq(cgroups_path_resolve(&h, "rel", "x", NULL, &cg, &err), -1);
 	ck_assert_str_eq(err.msg,
 			 "brig's own cgroup v2 cgroup '/elsewhere' is outside the mounted "
 			 "part '/docker/abc': a relative linux.cgroupsPath cannot be placed");
 	/* an absolute path does not care */
-	ck_assert_int_eq(cgroups_path_resolve(&h, "/abs", "x", false, &cg, &err), 0);
+	ck_assert_int_eq(cgroups_path_resolve(&h, "/abs", "x", NULL, &cg, &err), 0);
 	cgroups_cgroup_clear(&cg);
 	cgroups_host_clear(&h);
 }

@@ -169,6 +169,7 @@ START_TEST(test_document)
 	struct spec_features_host h = {.seccomp = true,
 				       .seccomp_supported = flags,
 				       .cgroup_v2 = true,
+				       .systemd = true,
 				       .idmap = true,
 				       .net_devices = true};
 	char *text = spec_features_format(&h);
@@ -185,7 +186,8 @@ START_TEST(test_document)
 	ck_assert_uint_eq(json_array_size(json_object_get(sc, "supportedFlags")), 1);
 	ck_assert(json_is_false(json_object_get(json_object_get(l, "cgroup"), "v1")));
 	ck_assert(json_is_true(json_object_get(json_object_get(l, "cgroup"), "v2")));
-	ck_assert(json_is_false(json_object_get(json_object_get(l, "cgroup"), "systemd")));
+	ck_assert(json_is_true(json_object_get(json_object_get(l, "cgroup"), "systemd")));
+	ck_assert(json_is_false(json_object_get(json_object_get(l, "cgroup"), "systemdUser")));
 	ck_assert(json_is_false(json_object_get(json_object_get(l, "intelRdt"), "enabled")));
 	ck_assert(json_is_true(json_object_get(
 	    json_object_get(json_object_get(l, "mountExtensions"), "idmap"), "enabled")));

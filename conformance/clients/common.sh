@@ -82,6 +82,13 @@ unmount_under() {
 
 # ---- cgroups ---------------------------------------------------------------
 
+# CG_DRIVER: the clients' cgroup settings. cgroupfs (the default): each gets
+# its cgroup parent and manager set explicitly, below the run's token. systemd
+# (CLIENTS_CGROUP=systemd, on a host whose PID 1 is systemd): none at all, so
+# each uses its own default, which is the systemd driver there (dockerd on
+# cgroup v2, podman, and ctr's --runc-systemd-cgroup scenarios).
+CG_DRIVER=${CLIENTS_CGROUP:-cgroupfs}
+
 # CG_MODE: v2 on a pure cgroup2 host, v1 on a hybrid or legacy one (limits
 # are v1 files there; the unified hierarchy has no controller that matters).
 if [ "$(stat -f -c %T /sys/fs/cgroup 2>/dev/null)" = cgroup2fs ]; then CG_MODE=v2; else CG_MODE=v1; fi

@@ -83,6 +83,8 @@ start_dockerd() { # DRIVER NAME=RUNTIME...
 	local run=$CLIENTS_RUN drv=$1 t0 r args=()
 	shift
 	for r in "$@"; do args+=(--add-runtime "$r"); done
+	# the systemd driver: dockerd's default cgroup settings
+	[ "$CG_DRIVER" = systemd ] || args+=(--cgroup-parent "/$CLIENTS_TOKEN/docker")
 	# dockerd 20.10 has no flag for its libtrust key: keep it out of /etc/docker
 	jq -n --arg k "$CLIENTS_STATE/docker-key.json" '{"deprecated-key-path": $k}' >"$run/daemon.json"
 	t0=$(now)
@@ -91,7 +93,7 @@ start_dockerd() { # DRIVER NAME=RUNTIME...
 		--pidfile "$run/docker.pid" -H "unix://$run/docker.sock" \
 		--containerd "$run/containerd/containerd.sock" --storage-driver "$drv" \
 		--iptables=false --ip6tables=false --ip-masq=false --ip-forward=false --bridge=none \
-		--cgroup-parent "/$CLIENTS_TOKEN/docker" "${args[@]}" \
+		"${args[@]}" \
 		--log-level "${LOG_LEVEL:-info}" >>"$run/dockerd.log" 2>&1 </dev/null &
 	echo $! >"$run/dockerd.pid"
 	for _ in $(seq 1 300); do
@@ -139,6 +141,8 @@ daemons_start() { # DIR NAME=RUNTIME...
 	echo '{}' >"$dir/docker-cli/config.json" # podman reads DOCKER_CONFIG too
 	drv=$(storage_driver) pdrv=$drv
 	[ "$drv" = overlay2 ] && pdrv=overlay
+	local pcg=" --cgroup-manager cgroupfs" # the systemd driver: podman's default
+	[ "$CG_DRIVER" = systemd ] && pcg=
 	# first: the stop needs it, whatever fails next
 	cat >"$dir/env.sh" <<-EOF
 		export CLIENTS_DIR='$dir' CLIENTS_STATE='$CLIENTS_STATE' CLIENTS_RUN='$CLIENTS_RUN'
@@ -147,7 +151,7 @@ daemons_start() { # DIR NAME=RUNTIME...
 		export CONTAINERD_ADDRESS='$CLIENTS_RUN/containerd/containerd.sock'
 		export CONTAINERD_NAMESPACE='$CLIENTS_TOKEN'
 		export CONTAINERS_CONF='$CLIENTS_RUN/containers.conf'
-		export PODMAN_OPTS='--root $CLIENTS_STATE/podman --runroot $CLIENTS_RUN/podman --tmpdir $CLIENTS_RUN/libpod --storage-driver $pdrv --cgroup-manager cgroupfs --events-backend file --network-config-dir $CLIENTS_RUN/cni'
+		export PODMAN_OPTS='--root $CLIENTS_STATE/podman --runroot $CLIENTS_RUN/podman --tmpdir $CLIENTS_RUN/libpod --storage-driver $pdrv$pcg --events-backend file --network-config-dir $CLIENTS_RUN/cni'
 	EOF
 	. "$dir/env.sh"
 	for r in "$@"; do names+=("$(basename "${r#*=}")"); done

@@ -15,9 +15,11 @@
 # calls of a scenario in the runtime-logger log). Exit status 0 when all
 # passed.
 # env: SCN_ONLY (an ERE: run only the scenarios whose name matches),
-#      SCN_TIMEOUT (60 s per client command), HEALTH_INTERVAL (5s: the
+#      SCN_TIMEOUT (60 s per client command), STOP_MAX (5 s: a stop by
+#      SIGTERM must take less; the stop timeout is 10 s), HEALTH_INTERVAL (5s: the
 #      hardened app's health check interval), PODMAN_RUN_OPTS, SCN_LOG (the
-#      runtime-logger directory of RUNTIME: adds the calls.* checks).
+#      runtime-logger directory of RUNTIME: adds the calls.* checks),
+#      SCN_TIMES=1 (a note with each scenario's time).
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -53,6 +55,7 @@ scn() {
 		fail=$((fail + 1)) res=FAIL
 	fi
 	printf '%s\t%s\t%s\t%s\n' "$name" "$t0" "$(now)" "$res" >>"$MARKS"
+	[ -z "${SCN_TIMES:-}" ] || cl_note "$name: $(since "$t0")s"
 }
 # wanted NAME...: one of the scenarios is selected (SCN_ONLY)
 wanted() {
@@ -125,6 +128,26 @@ check_thawed() { # PID
 	fz=$(cg_limit "$1" frozen)
 	[ -z "$fz" ] || [ "$fz" = 0 ] || { R="the cgroup is still frozen (freezer: $fz)"; return 1; }
 	tick_moves "$1" || { R="the container does not run after resuming (count $(tick "$1"))"; return 1; }
+}
+
+# ---- the systemd driver (CG_DRIVER=systemd) ----
+# A container's unit, from its init's cgroup (".../docker-ID.scope").
+unit_of() { local c; c=$(sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null); echo "${c##*/}"; }
+cgroup_of() { sed -n 's/^0:://p' "/proc/$1/cgroup" 2>/dev/null; }
+# no unit left: collected, or inactive and not failed
+unit_gone() {
+	[ "$(systemctl show -P LoadState "$1" 2>/dev/null)" = not-found ] && return 0
+	[ "$(systemctl show -P ActiveState "$1" 2>/dev/null)" = inactive ] &&
+		[ -z "$(systemctl list-units --all --plain --no-legend "$1" 2>/dev/null)" ]
+}
+# in_scope PID CGROUP: PID is in CGROUP (or below it: crun puts the container in a
+# sub-cgroup "container" of its scope), whose unit (its last part) is active
+in_scope() {
+	local cg u
+	cg=$(cgroup_of "$1") u=${2##*/}
+	case $cg in "$2" | "$2"/*) ;; *) cg="$cg (expected $2 or below)" ;; esac
+	[ "${cg%% *}" = "$cg" ] && [ "$(systemctl is-active "$u" 2>/dev/null)" = active ] ||
+		{ R="cgroup '$cg', unit $u $(systemctl is-active "$u" 2>&1)"; return 1; }
 }
 
 # ============================================================== docker and podman
@@ -239,7 +262,7 @@ ds_stop() {
 	t0=$(now)
 	out=$(d stop -t 10 "$P-stop" 2>&1) || { R=$out; return 1; }
 	dt=$(since "$t0") ec=$(dstate "$P-stop" .State.ExitCode) lg=$(d logs "$P-stop" 2>&1)
-	awk -v x="$dt" 'BEGIN { exit !(x < 5) }' && [ "$ec" = 0 ] && has got-term "$lg" ||
+	awk -v x="$dt" -v m="${STOP_MAX:-5}" 'BEGIN { exit !(x < m) }' && [ "$ec" = 0 ] && has got-term "$lg" ||
 		{ R="stop took ${dt}s, exit $ec, logs: $lg"; return 1; }
 }
 ds_restart() {
@@ -347,6 +370,22 @@ ds_health() {
 	d rm -f "$P-hc" >/dev/null 2>&1
 	[ "$hs" = healthy ] || { R="health status: $hs"; return 1; }
 }
+# With the systemd driver: what docker info says, the container's scope, and
+# none left once the container is removed.
+ds_driver() {
+	out=$(d info --format '{{.CgroupDriver}} {{.CgroupVersion}}' 2>&1)
+	[ "$out" = "systemd 2" ] || [ "$out" = "systemd 1" ] || { R="docker info: $out"; return 1; }
+}
+ds_scope() { in_scope "$(dstate "$P-bg" .State.Pid)" "/system.slice/docker-$(dstate "$P-bg" .Id).scope"; }
+# (last: removes the run-d container)
+ds_unit_removed() {
+	local id
+	id=$(dstate "$P-bg" .Id)
+	out=$(d rm -f "$P-bg" 2>&1) || { R="rm -f: $out"; return 1; }
+	wait_for 5 unit_gone "docker-$id.scope" ||
+		{ R="docker-$id.scope is left: $(systemctl show -P ActiveState "docker-$id.scope")"; return 1; }
+}
+
 # The hardened app of the issue, as a user types it (the port is not
 # published: docker drops the ports of --internal networks). Started first,
 # checked last, so that its health check has run by then.
@@ -379,6 +418,7 @@ run_docker() {
 	fi
 	needed docker.hardened-start ds_hardened_start docker.hardened-app
 	scn docker.run-rm ds_run_rm
+	[ "$CG_DRIVER" = systemd ] && scn docker.cgroup-driver ds_driver
 	scn docker.exit-code-42 ds_exit_code
 	scn docker.id-caps-hostname ds_id_caps
 	scn docker.cmd-not-found-127 ds_not_found
@@ -386,6 +426,7 @@ run_docker() {
 	scn docker.run-i ds_stdin
 	scn docker.run-t ds_tty
 	local deps=(init-is-shim-child exec exec-t exec-exit-code exec-user-workdir-env logs top stats pause-unpause kill-137)
+	[ "$CG_DRIVER" = systemd ] && deps+=(systemd-scope systemd-unit-removed)
 	needed docker.run-d ds_detach "${deps[@]/#/docker.}"
 	if ! wanted "${deps[@]/#/docker.}"; then
 		:
@@ -397,9 +438,11 @@ run_docker() {
 		scn docker.exec-user-workdir-env cli_exec_user d "$P-bg"
 		scn docker.logs cli_logs d "$P-bg"
 		scn docker.top cli_top d "$P-bg"
+		[ "$CG_DRIVER" = systemd ] && scn docker.systemd-scope ds_scope
 		scn docker.stats ds_stats
 		scn docker.pause-unpause cli_pause d "$P-bg"
 		scn docker.kill-137 ds_kill
+		[ "$CG_DRIVER" = systemd ] && scn docker.systemd-unit-removed ds_unit_removed
 	else
 		for s in "${deps[@]}"; do
 			scn "docker.$s" not_run "not run: docker run -d failed"
@@ -486,22 +529,22 @@ cs_ps() {
 	out=$(c task ps "$P-cbg" 2>&1)
 	has "^$pid\s" "$out" || { R="task pid $pid, task ps: $out"; return 1; }
 }
-cs_pause() {
-	local pid
-	pid=$(task_pid "$P-cbg")
-	c task exec --fifo-dir "$CLIENTS_RUN/fifo" --detach --exec-id tick "$P-cbg" sh -c "$TICKER" >/dev/null 2>&1
+cs_pause() { # [TASK]
+	local pid t=${1:-$P-cbg}
+	pid=$(task_pid "$t")
+	c task exec --fifo-dir "$CLIENTS_RUN/fifo" --detach --exec-id tick "$t" sh -c "$TICKER" >/dev/null 2>&1
 	tick_moves "$pid" || { R="the counting process does not count"; return 1; }
-	out=$(c task pause "$P-cbg" 2>&1) || { R="pause: $out"; return 1; }
-	[ "$(task_status "$P-cbg")" = PAUSED ] && check_frozen "$pid" || {
-		R="after pause: $(task_status "$P-cbg"); $R"
-		c task resume "$P-cbg" >/dev/null 2>&1
+	out=$(c task pause "$t" 2>&1) || { R="pause: $out"; return 1; }
+	[ "$(task_status "$t")" = PAUSED ] && check_frozen "$pid" || {
+		R="after pause: $(task_status "$t"); $R"
+		c task resume "$t" >/dev/null 2>&1
 		return 1
 	}
-	out=$(c task resume "$P-cbg" 2>&1) || { R="resume: $out"; return 1; }
-	[ "$(task_status "$P-cbg")" = RUNNING ] && check_thawed "$pid" || { R="after resume: $(task_status "$P-cbg"); $R"; return 1; }
+	out=$(c task resume "$t" 2>&1) || { R="resume: $out"; return 1; }
+	[ "$(task_status "$t")" = RUNNING ] && check_thawed "$pid" || { R="after resume: $(task_status "$t"); $R"; return 1; }
 }
-cs_metrics() {
-	out=$(c task metrics "$P-cbg" 2>&1) || { R=$out; return 1; }
+cs_metrics() { # [TASK]
+	out=$(c task metrics "${1:-$P-cbg}" 2>&1) || { R=$out; return 1; }
 	has 'memory\.(usage_in_bytes|usage|current)\s+[1-9]' "$out" && has 'pids.current\s+[1-9]' "$out" ||
 		{ R="got: $out"; return 1; }
 }
@@ -524,6 +567,61 @@ cs_readonly_caps() {
 	out=$(CR --rm --read-only --cap-drop CAP_CHOWN "$CIMG" "$P-c5" sh -c \
 		'touch /x 2>/dev/null && echo ROOT-WRITABLE; grep CapEff /proc/self/status' 2>&1) || { R=$out; return 1; }
 	! has ROOT-WRITABLE "$out" && has 'CapEff:\s+00000000a80425fa' "$out" || { R="got: $out"; return 1; }
+}
+
+# Kubernetes' way through containerd (SystemdCgroup = true, as ctr's
+# --runc-systemd-cgroup sets it): a cgroupsPath "POD-SLICE:cri-containerd:ID"
+# whose slice nests below kubepods.slice.
+K8S_POD=pod${NAME//[^a-z0-9]/}$$
+KP() { # ID CTR-RUN-ARGS...
+	local id=$1
+	shift
+	CR --runc-systemd-cgroup --cgroup "kubepods-burstable-$K8S_POD.slice:cri-containerd:$id" "$@"
+}
+k8s_cg() { echo "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-$K8S_POD.slice/cri-containerd-$1.scope"; }
+ck_run() {
+	out=$(KP "$P-k8s" -d --memory-limit 536870912 --cpus 1 "$CIMG" "$P-k8s" sleep 300 2>&1) || { R=$out; return 1; }
+	[ "$(task_status "$P-k8s")" = RUNNING ] || { R="task ls: $(c task ls 2>&1)"; return 1; }
+	in_scope "$(task_pid "$P-k8s")" "$(k8s_cg "$P-k8s")"
+}
+ck_limits() {
+	local pid m q
+	pid=$(task_pid "$P-k8s")
+	m=$(cg_limit "$pid" memory) q=$(cg_limit "$pid" cpu_quota)
+	[ "$m" = 536870912 ] && [ "$q" = 100000 ] || { R="the scope's cgroup: memory $m, cpu quota $q"; return 1; }
+}
+ck_exec() {
+	out=$(c task exec --fifo-dir "$CLIENTS_RUN/fifo" --exec-id k1 "$P-k8s" cat /proc/self/cgroup 2>&1)
+	case $out in "0::/" | "0::$(k8s_cg "$P-k8s")" | "0::$(k8s_cg "$P-k8s")/"*) ;;
+	*) R="exec's cgroup: $out"; return 1 ;; esac
+}
+ck_kill() {
+	out=$(c task kill -s SIGKILL "$P-k8s" 2>&1) || { R=$out; return 1; }
+	wait_for 5 eval '[ "$(task_status "$P-k8s")" = STOPPED ]' || { R="after kill: $(c task ls 2>&1)"; return 1; }
+	out=$(c task delete "$P-k8s" 2>&1) || { R="task delete: $out"; return 1; }
+	has 'exit code 137' "$out" || { R="task delete (expected exit code 137): $out"; return 1; }
+	c container rm "$P-k8s" >/dev/null 2>&1
+	wait_for 5 unit_gone "cri-containerd-$P-k8s.scope" ||
+		{ R="cri-containerd-$P-k8s.scope is left: $(systemctl show -P ActiveState "cri-containerd-$P-k8s.scope")"; return 1; }
+}
+run_ctr_k8s() {
+	local s deps=(k8s-limits k8s-exec k8s-pause-resume k8s-metrics k8s-kill-delete)
+	needed ctr.k8s-run-d ck_run "${deps[@]/#/ctr.}"
+	if ! wanted "${deps[@]/#/ctr.}"; then
+		:
+	elif [ "$(task_status "$P-k8s")" = RUNNING ]; then
+		scn ctr.k8s-limits ck_limits
+		scn ctr.k8s-exec ck_exec
+		scn ctr.k8s-pause-resume cs_pause "$P-k8s"
+		scn ctr.k8s-metrics cs_metrics "$P-k8s"
+		scn ctr.k8s-kill-delete ck_kill
+	else
+		for s in "${deps[@]}"; do
+			scn "ctr.$s" not_run "not run: ctr run -d in a pod slice failed"
+		done
+	fi
+	ctr_rm "$P-k8s"
+	systemctl stop "kubepods-burstable-$K8S_POD.slice" >/dev/null 2>&1
 }
 
 run_ctr() {
@@ -557,6 +655,7 @@ run_ctr() {
 	fi
 	scn ctr.limits cs_limits
 	scn ctr.read-only-cap-drop cs_readonly_caps
+	[ "$CG_DRIVER" = systemd ] && run_ctr_k8s
 	# shellcheck disable=SC2046
 	ctr_rm $(c container ls -q 2>/dev/null | grep "^$P-")
 }
@@ -567,8 +666,10 @@ run_ctr() {
 hn=$(ulimit -Hn) hu=$(ulimit -Hu)
 { [ "$hu" = unlimited ] || [ "$hu" -gt 32768 ]; } && hu=32768
 PODMAN_RUN_OPTS=${PODMAN_RUN_OPTS-"--ulimit nofile=$hn:$hn --ulimit nproc=$hu:$hu"}
+PCG=(--cgroup-parent "/$CLIENTS_TOKEN/podman") # the systemd driver: podman's default
+[ "$CG_DRIVER" = systemd ] && PCG=()
 # shellcheck disable=SC2086
-PR() { p run --network none --cgroup-parent "/$CLIENTS_TOKEN/podman" $PODMAN_RUN_OPTS "$@"; }
+PR() { p run --network none "${PCG[@]}" $PODMAN_RUN_OPTS "$@"; }
 pstate() { cstate p "$@"; }
 
 ps_run_rm() {
@@ -636,7 +737,7 @@ ps_stop() {
 	t0=$(now)
 	out=$(p stop -t 10 "$P-pstop" 2>&1) || { R=$out; return 1; }
 	dt=$(since "$t0") ec=$(pstate "$P-pstop" .State.ExitCode)
-	awk -v x="$dt" 'BEGIN { exit !(x < 5) }' && [ "$ec" = 0 ] && has got-term "$(p logs "$P-pstop" 2>&1)" ||
+	awk -v x="$dt" -v m="${STOP_MAX:-5}" 'BEGIN { exit !(x < m) }' && [ "$ec" = 0 ] && has got-term "$(p logs "$P-pstop" 2>&1)" ||
 		{ R="stop took ${dt}s, exit $ec"; return 1; }
 }
 ps_rm_f() {
@@ -654,6 +755,21 @@ ps_health() {
 	p rm -f -t 0 "$P-phc" >/dev/null 2>&1
 	[ $rc = 0 ] && [ "$hs" = healthy ] || { R="healthcheck run: exit $rc '$out', status $hs"; return 1; }
 }
+ps_manager() {
+	local m
+	out=$(p info --format json 2>&1)
+	m=$(jq -r .host.cgroupManager <<<"$out" 2>/dev/null)
+	[ "$m" = systemd ] || { R="podman info: cgroup manager '$m': $(head -c 300 <<<"$out")"; return 1; }
+}
+ps_scope() { in_scope "$(pstate "$P-pbg" .State.Pid)" "/machine.slice/libpod-$(pstate "$P-pbg" .Id).scope"; }
+# (last: removes the run-d container)
+ps_unit_removed() {
+	local id
+	id=$(pstate "$P-pbg" .Id)
+	out=$(p rm -f -t 0 "$P-pbg" 2>&1) || { R="rm -f: $out"; return 1; }
+	wait_for 5 unit_gone "libpod-$id.scope" ||
+		{ R="libpod-$id.scope is left: $(systemctl show -P ActiveState "libpod-$id.scope")"; return 1; }
+}
 ps_hardened() {
 	out=$(PR --rm --user=1000:1000 --cap-drop=ALL --cap-add=NET_BIND_SERVICE --security-opt=no-new-privileges:true \
 		--read-only --tmpfs /tmp:rw,noexec,size=64m --memory=512m --cpus=1 --pids-limit=50 "$PIMG" \
@@ -666,6 +782,7 @@ ps_hardened() {
 run_podman() {
 	local s
 	scn podman.run-rm ps_run_rm
+	[ "$CG_DRIVER" = systemd ] && scn podman.cgroup-manager ps_manager
 	scn podman.exit-code-42 ps_exit
 	scn podman.id-caps ps_id_caps
 	scn podman.cmd-not-found-127 ps_not_found
@@ -673,6 +790,7 @@ run_podman() {
 	scn podman.run-i ps_stdin
 	scn podman.run-t ps_tty
 	local deps=(init-is-conmon-child exec exec-t exec-exit-code exec-user-workdir-env logs top stats pause-unpause update kill-137)
+	[ "$CG_DRIVER" = systemd ] && deps+=(systemd-scope systemd-unit-removed)
 	needed podman.run-d ps_detach "${deps[@]/#/podman.}"
 	if ! wanted "${deps[@]/#/podman.}"; then
 		:
@@ -684,10 +802,12 @@ run_podman() {
 		scn podman.exec-user-workdir-env cli_exec_user p "$P-pbg"
 		scn podman.logs cli_logs p "$P-pbg"
 		scn podman.top cli_top p "$P-pbg"
+		[ "$CG_DRIVER" = systemd ] && scn podman.systemd-scope ps_scope
 		scn podman.stats ps_stats
 		scn podman.pause-unpause cli_pause p "$P-pbg"
 		scn podman.update ps_update
 		scn podman.kill-137 ps_kill
+		[ "$CG_DRIVER" = systemd ] && scn podman.systemd-unit-removed ps_unit_removed
 	else
 		for s in "${deps[@]}"; do
 			scn "podman.$s" not_run "not run: podman run -d failed"
@@ -732,7 +852,7 @@ run_calls() {
 	case " $CLIENTS " in *" podman "*) scn calls.podman-without-path cl_podman_no_path ;; esac
 }
 
-cl_note "runtime $NAME ($RT); clients: $CLIENTS; cgroup $CG_MODE"
+cl_note "runtime $NAME ($RT); clients: $CLIENTS; cgroup $CG_MODE, driver $CG_DRIVER"
 for cl in $CLIENTS; do
 	case $cl in
 	docker) run_docker ;;

@@ -18,6 +18,12 @@
 #                                  alone copies this shell's); repeatable
 #   --cwd DIR                      working directory in the guest (default /)
 #   --kernel-deb PATH              a linux-image-*-amd64 .deb to boot
+#   --systemd                      boot /lib/systemd/systemd as PID 1 and run
+#                                  COMMAND as a unit (see below)
+#   --cgroup v2|hybrid             the cgroup layout (default v2); hybrid (v1
+#                                  controllers, cgroup2 at
+#                                  /sys/fs/cgroup/unified) needs --systemd,
+#                                  which mounts it
 #   --prepare                      only install what is missing and build the
 #                                  kernel cache; no COMMAND
 #   -v                             copy the guest console to stderr
@@ -35,6 +41,15 @@
 # stderr on separate virtio-serial ports, unchanged. No network but loopback.
 # /.vm-run exists only in the guest: scripts check it before doing anything
 # they would not do on a host.
+#
+# With --systemd the guest's PID 1 is the host's systemd, booted into a
+# target of vm-run's own: COMMAND runs as the oneshot vm-run.service after
+# basic.target, with dbus (the system bus), journald and tmpfiles, and the
+# guest powers off when it ends. What a test VM has no use for is masked
+# (udev, gettys, timers, the clients' own units: a test starts its daemons
+# itself), /etc/fstab is empty and /etc/machine-id fresh. cgroups are
+# systemd's: COMMAND runs in system.slice/vm-run.service, with Delegate=yes.
+# About 10 to 20 s to COMMAND under TCG.
 #
 # The kernel is Debian's generic linux-image-amd64 (the -cloud flavour has no
 # 9p): `apt-get download` fetches it once, and the unpacked kernel, a pruned
@@ -64,7 +79,7 @@ usage() {
 
 # ---- options -----------------------------------------------------------------
 
-shares=() envs=() mem=1024 cpus=2 timeout_s='' cwd=/ verbose=0 prepare=0
+shares=() envs=() mem=1024 cpus=2 timeout_s='' cwd=/ verbose=0 prepare=0 systemd='' cgroup=v2
 kernel_deb=''
 accel=${BRIG_VM_ACCEL:-auto}
 while [ $# -gt 0 ]; do
@@ -81,6 +96,8 @@ while [ $# -gt 0 ]; do
 	--cwd) [ $# -ge 2 ] || usage; cwd=$2; shift 2 ;;
 	--kernel-deb) [ $# -ge 2 ] || usage; kernel_deb=$2; shift 2 ;;
 	--prepare) prepare=1; shift ;;
+	--systemd) systemd=1; shift ;;
+	--cgroup) [ $# -ge 2 ] || usage; cgroup=$2; shift 2 ;;
 	-v | --verbose) verbose=1; shift ;;
 	-h | --help) usage 0 ;;
 	--) shift; break ;;
@@ -91,6 +108,7 @@ done
 case $mem in '' | *[!0-9]*) die "--mem wants megabytes" ;; esac
 case $cpus in '' | *[!0-9]*) die "--cpus wants a number" ;; esac
 case $timeout_s in *[!0-9]*) die "--timeout wants seconds" ;; esac
+case $cgroup in v2) ;; hybrid) [ -n "$systemd" ] || die "--cgroup hybrid needs --systemd" ;; *) die "--cgroup: v2 or hybrid" ;; esac
 
 # ---- what the host needs -------------------------------------------------------
 
@@ -193,11 +211,13 @@ $B mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
 $B mount -t tmpfs -o mode=1777,nosuid,nodev shm /dev/shm
 $B mount -t mqueue mqueue /dev/mqueue
 $B ln -sf /proc/self/fd /dev/fd; $B ln -sf fd/0 /dev/stdin; $B ln -sf fd/1 /dev/stdout; $B ln -sf fd/2 /dev/stderr
-$B mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup
-$B mount -t bpf bpf /sys/fs/bpf 2>/dev/null
-for c in $($B cat /sys/fs/cgroup/cgroup.controllers); do
-  echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control || log "cannot enable controller $c"
-done
+if [ -z "$VMRUN_SYSTEMD" ]; then
+  $B mount -t cgroup2 -o nsdelegate,memory_recursiveprot cgroup2 /sys/fs/cgroup
+  $B mount -t bpf bpf /sys/fs/bpf 2>/dev/null
+  for c in $($B cat /sys/fs/cgroup/cgroup.controllers); do
+    echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control || log "cannot enable controller $c"
+  done
+fi
 if [ -e "/lib/modules/$($B uname -r)/modules.dep" ]; then
   $B ln -sf busybox /.vm-run/bin/modprobe
   echo /.vm-run/bin/modprobe > /proc/sys/kernel/modprobe
@@ -216,6 +236,70 @@ for p in /sys/class/virtio-ports/*; do
     vm-run.stderr) err=/dev/${p##*/} ;;
   esac
 done
+if [ -n "$VMRUN_SYSTEMD" ]; then
+  # systemd as PID 1: a oneshot unit runs the command, records its status and
+  # powers off; vm-run.target pulls in only that (and basic.target with it).
+  u=/etc/systemd/system
+  $B mkdir -p $u
+  : > /etc/fstab
+  $B cat /proc/sys/kernel/random/uuid | $B tr -d - > /etc/machine-id
+  $B cat > $u/vm-run.service <<EOF_UNIT
+[Unit]
+Description=vm-run command
+Wants=dbus.socket
+After=basic.target dbus.socket
+[Service]
+Type=oneshot
+TimeoutStartSec=infinity
+Delegate=yes
+StandardInput=null
+StandardOutput=file:$out
+StandardError=file:$err
+ExecStart=/bin/sh -c 'env -i /bin/sh /.vm-run/ctl/cmd; echo \$? > /.vm-run/ctl/rc'
+ExecStopPost=/bin/sh -c 'echo VM_RUN_EXIT=\$(cat /.vm-run/ctl/rc 2>/dev/null) > /dev/console; sync; systemctl poweroff -ff'
+EOF_UNIT
+  $B printf '[Unit]\nDescription=vm-run\nRequires=vm-run.service\nAfter=vm-run.service\n' > $u/vm-run.target
+  for m in getty.target serial-getty@ttyS0.service getty@tty1.service timers.target \
+      systemd-udevd.service systemd-udev-trigger.service systemd-udev-settle.service \
+      systemd-udevd-control.socket systemd-udevd-kernel.socket systemd-timesyncd.service \
+      systemd-pstore.service systemd-firstboot.service systemd-networkd.service \
+      networking.service systemd-resolved.service systemd-logind.service remote-fs.target \
+      cron.service ssh.service e2scrub_reap.service postgresql.service \
+      docker.service docker.socket containerd.service docker-registry.service \
+      podman.service podman.socket podman-restart.service podman-auto-update.service \
+      apt-daily.timer apt-daily-upgrade.timer systemd-hwdb-update.service \
+      systemd-journal-catalog-update.service ldconfig.service systemd-update-utmp.service \
+      systemd-random-seed.service systemd-binfmt.service proc-sys-fs-binfmt_misc.automount \
+      sys-kernel-debug.mount sys-kernel-tracing.mount sys-fs-fuse-connections.mount \
+      dev-hugepages.mount modprobe@drm.service modprobe@fuse.service \
+      modprobe@efi_pstore.service systemd-modules-load.service kmod-static-nodes.service; do
+    $B ln -sf /dev/null "$u/$m"
+  done
+  # no generator: no fstab, gettys, SysV scripts, GPT partitions or crypt devices here,
+  # and each costs a fork and an exec over 9p under emulation
+  $B mkdir -p /etc/systemd/system-generators
+  for g in /lib/systemd/system-generators/* /usr/lib/systemd/system-generators/*; do
+    [ -e "$g" ] && $B ln -sf /dev/null "/etc/systemd/system-generators/${g##*/}"
+  done
+  # hybrid: mounted here, as systemd mounts it (it follows a layout it finds mounted)
+  if [ "$VMRUN_CGROUP" = hybrid ]; then
+    c=/sys/fs/cgroup
+    $B mount -t tmpfs -o mode=0755,nosuid,nodev,noexec tmpfs $c
+    $B mkdir $c/unified $c/systemd
+    $B mount -t cgroup2 -o nsdelegate cgroup2 $c/unified
+    $B mount -t cgroup -o none,name=systemd,xattr cgroup $c/systemd
+    for h in cpuset cpu,cpuacct blkio memory devices freezer net_cls,net_prio perf_event \
+        hugetlb pids rdma misc; do
+      $B mkdir $c/$h && $B mount -t cgroup -o $h cgroup $c/$h 2>/dev/null || $B rmdir $c/$h
+    done
+    for l in cpu:cpu,cpuacct cpuacct:cpu,cpuacct net_cls:net_cls,net_prio net_prio:net_cls,net_prio; do
+      [ -d "$c/${l#*:}" ] && $B ln -s "${l#*:}" "$c/${l%%:*}"
+    done
+  fi
+  log "exec systemd"
+  exec /lib/systemd/systemd --unit=vm-run.target --log-target=console --show-status=false \
+    --log-level=warning < /dev/console > /dev/console 2>&1
+fi
 log "running command"
 $B env -i /bin/sh /.vm-run/ctl/cmd < /dev/null > "$out" 2> "$err"
 rc=$?
@@ -451,6 +535,8 @@ for s in "${shares[@]}"; do
 done
 
 cat >"$run/ctl/config" <<EOF
+VMRUN_SYSTEMD=$systemd
+VMRUN_CGROUP=$cgroup
 VMRUN_OVERLAY_SIZE=$((mem / 2))m
 VMRUN_MODDIR=$(shq "$kdir/root/lib/modules/$kver")
 EOF
@@ -465,7 +551,12 @@ tcg) qargs+=(-accel tcg,thread=multi -cpu max) ;;
 *) die "BRIG_VM_ACCEL: kvm, tcg or auto" ;;
 esac
 
-append="console=ttyS0 quiet panic=-1 rdinit=/init cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1"
+append="console=ttyS0 quiet panic=-1 rdinit=/init"
+if [ "$cgroup" = v2 ]; then
+	append="$append cgroup_no_v1=all systemd.unified_cgroup_hierarchy=1"
+else # v1 controllers, cgroup2 at /sys/fs/cgroup/unified: systemd's hybrid layout
+	append="$append systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=0"
+fi
 append="$append mitigations=off cryptomgr.notests 8250.nr_uarts=1 ${BRIG_VM_APPEND:-}"
 
 for f in stdout stderr console; do mkfifo "$run/$f.fifo"; done

@@ -184,26 +184,13 @@ static int update(const struct global_opts *g, void *opts, char **args, size_t n
 		return -1;
 	_cleanup_(cgroup_clearp) struct ctr_cgroup cg = CTR_CGROUP_INIT;
 	_cleanup_container_ struct container *c = container_open_at(g->root, id, err);
-	struct cgroups_plan plan = {0};
-	char **warnings = NULL;
 	int rc = c ? 0 : -1;
 	if (rc == 0 && container_status(&c->state) == SPEC_STATUS_STOPPED)
 		rc = err_set(err, ESRCH, "container not running");
 	if (rc == 0 && (rc = cgroup_load(&c->state, &cg, err)) == 0 && !cg.opened)
 		rc = cgroup_none_error(id, "update", err);
-	/* 0 and absent mean "unchanged" here (Docker sends kernel: 0 every time) */
 	if (rc == 0)
-		rc = cgroups_plan(r, &cg.host, true, &plan, err);
-	if (rc == 0)
-		rc = cgroups_apply(&cg.cg, &plan, &warnings, err);
-	if (rc == 0)
-		rc = cgroups_attach_devices(&cg.cg, &plan, err);
-	for (size_t i = 0; warnings && warnings[i]; i++)
-		log_warn("update: %s", warnings[i]);
-	for (size_t i = 0; plan.warnings && plan.warnings[i]; i++)
-		log_warn("update: %s", plan.warnings[i]);
-	strv_free(warnings);
-	cgroups_plan_clear(&plan);
+		rc = cgroup_update(&cg, r, err);
 	spec_resources_free(r);
 	return rc;
 }

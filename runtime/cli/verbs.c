@@ -41,7 +41,7 @@ static const struct cli_opt global_opts[] = {
      log_formats},
     {"debug", 0, CLI_FLAG, G(debug), NULL, "log debug records", CLI_RUNC},
     {"systemd-cgroup", 0, CLI_FLAG, G(systemd_cgroup), NULL,
-     "use systemd cgroup paths (slice:prefix:name; not supported yet)", CLI_RUNC},
+     "make the cgroup a systemd unit (cgroupsPath slice:prefix:name)", CLI_RUNC},
     {"rootless", 0, CLI_CHOICE, G(rootless), "auto|true|false",
      "whether a container without limits may run without a cgroup brig cannot make "
      "(auto: when brig is not root or runs in a user namespace)",

@@ -8,6 +8,9 @@
 #include <fcntl.h>
 #include <string.h>
 
+/* How long systemd may take to start the unit (runc waits 30 s too). */
+#define SYSTEMD_TIMEOUT_MS 30000
+
 static void log_warnings(char **w)
 {
 	for (size_t i = 0; w && w[i]; i++)
@@ -107,9 +110,60 @@ static void claim_default_parent(struct ctr_cgroup *cg)
 			cg->cg.v1[i].created = 2;
 }
 
-int cgroup_prepare(const struct spec *s, const char *id, bool systemd, struct ctr_cgroup *cg,
-		   struct brig_error *err)
+/* The plan's writes and device program on the cgroup made for them. */
+static int apply_plan(struct ctr_cgroup *cg, const struct cgroups_plan *plan, int rootless,
+		      struct brig_error *err)
 {
+	char **warnings = NULL;
+	int r = cgroups_apply(&cg->cg, plan, &warnings, err);
+	log_warnings(warnings);
+	strv_free(warnings);
+	if (r == 0 && cgroups_attach_devices(&cg->cg, plan, err) < 0) {
+		/* rootless: no BPF; the v1 devices rules, if any, still apply */
+		r = err->errnum == EPERM && is_rootless(rootless) ? 0 : -1;
+		if (r == 0)
+			log_debug("device filter not attached: %s", err->msg);
+	}
+	return r;
+}
+
+/* The systemd driver's unit of the user manager (rootless) lives below that manager's
+ * own cgroup, which only it can tell. */
+static int driver_for(bool systemd, int rootless, struct cgroups_driver *d, char **manager_cg,
+		      struct brig_error *err)
+{
+	*d = (struct cgroups_driver){.systemd = systemd};
+	if (!systemd || !is_rootless(rootless))
+		return 0;
+	d->manager = CGROUPS_MANAGER_USER;
+	if (cgroups_systemd_manager_cgroup(CGROUPS_MANAGER_USER, manager_cg, err) < 0)
+		return -1;
+	d->manager_cgroup = *manager_cg;
+	return 0;
+}
+
+/* The systemd driver: everything that can fail before the unit exists fails here, before
+ * clone (the properties, the annotations); the unit itself waits for the init's pid. */
+static int plan_unit(const struct spec *s, struct ctr_cgroup *cg, struct brig_error *err)
+{
+	if (cgroups_systemd_props(&cg->host, &cg->cg, &s->linux.resources, s->annotations,
+				  s->n_annotations, false, &cg->plan, &cg->props, err) < 0)
+		return -1;
+	log_warnings(cg->props.warnings);
+	if (log_debug_enabled())
+		for (size_t i = 0; i < cg->props.n; i++) {
+			_cleanup_free_ char *p = cgroups_prop_format(&cg->props.v[i]);
+			log_debug("systemd: %s: %s", cg->cg.unit.name, p);
+		}
+	cg->pending = true;
+	return 0;
+}
+
+int cgroup_prepare(const struct spec *s, const char *id, bool systemd, int rootless,
+		   struct ctr_cgroup *cg, struct brig_error *err)
+{
+	struct cgroups_driver driver;
+	_cleanup_free_ char *manager_cg = NULL;
 	if (cgroups_host_detect(&cg->host, err) < 0) {
 		/* A pure cgroup v1 host (no cgroup2 mount: ENOENT) is not a goal:
 		 * without limits to enforce, run without a cgroup of brig's rather
@@ -120,10 +174,13 @@ int cgroup_prepare(const struct spec *s, const char *id, bool systemd, struct ct
 		}
 		return err_wrap(err, "cgroup");
 	}
-	if (cgroups_path_resolve(&cg->host, s->linux.cgroups_path, id, systemd, &cg->cg, err) < 0 ||
+	if (driver_for(systemd, rootless, &driver, &manager_cg, err) < 0 ||
+	    cgroups_path_resolve(&cg->host, s->linux.cgroups_path, id, &driver, &cg->cg, err) < 0 ||
 	    cgroups_plan(&s->linux.resources, &cg->host, false, &cg->plan, err) < 0)
 		return err_wrap(err, "cgroup");
 	log_warnings(cg->plan.warnings);
+	if (systemd)
+		return plan_unit(s, cg, err) < 0 ? err_wrap(err, "cgroup") : 0;
 	cg->planned = true;
 	cg->claim_parent = !s->linux.cgroups_path || !*s->linux.cgroups_path;
 	return 0;
@@ -157,14 +214,15 @@ static const char *v1_mount(const struct cgroups_host *h, const char *hierarchy)
 
 char *cgroup_pending_record(const struct ctr_cgroup *cg)
 {
-	if (!cg->planned)
+	if (!cg->planned && !cg->pending)
 		return NULL;
 	/* a copy with what cgroups_create is about to make counted as made */
 	struct cgroups_cgroup pending = cg->cg;
 	_cleanup_free_ struct cgroups_dir *v1 = xcalloc(cg->cg.n_v1 + 1, sizeof(*v1));
 	memcpy(v1, cg->cg.v1, cg->cg.n_v1 * sizeof(*v1));
 	pending.v1 = v1;
-	pending.v2.created = missing_levels(cg->host.v2_mount, cg->cg.v2.path);
+	/* systemd makes and removes a unit's own directory */
+	pending.v2.created = cg->pending ? 0 : missing_levels(cg->host.v2_mount, cg->cg.v2.path);
 	for (size_t i = 0; i < pending.n_v1; i++)
 		v1[i].created = missing_levels(v1_mount(&cg->host, v1[i].hierarchy), v1[i].path);
 	/* the claim on /brig (claim_default_parent) holds for these too */
@@ -193,17 +251,59 @@ int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err)
 	}
 	cg->active = true;
 	claim_default_parent(cg);
+	return apply_plan(cg, &cg->plan, rootless, err) < 0 ? err_wrap(err, "cgroup") : 0;
+}
+
+bool cgroup_needs_join(const struct ctr_cgroup *cg)
+{
+	return cg->pending || (cg->active && cg->cg.n_v1 > 0);
+}
+
+int cgroup_join(struct ctr_cgroup *cg, pid_t pid, bool cloned_into, struct brig_error *err)
+{
+	if (!cg->pending)
+		return cgroups_add_pid(&cg->cg, pid, cloned_into, err) < 0 ? err_wrap(err, "cgroup")
+									   : 0;
+	cg->pending = false;
+	if (cgroups_systemd_start(&cg->host, &cg->plan, &cg->props, pid, SYSTEMD_TIMEOUT_MS,
+				  &cg->cg, err) < 0)
+		return err_wrap(err, "cgroup");
+	cg->active = true;
+	/* rootless through the user manager: its delegation decides, as for cgroupfs */
+	if (apply_plan(cg, &cg->plan, cg->cg.unit.manager == CGROUPS_MANAGER_USER ? 1 : 0, err) < 0)
+		return err_wrap(err, "cgroup");
+	return 0;
+}
+
+int cgroup_update(struct ctr_cgroup *cg, const struct spec_resources *r, struct brig_error *err)
+{
+	struct cgroups_plan plan = {0};
+	struct cgroups_props props = {0};
 	char **warnings = NULL;
-	int r = cgroups_apply(&cg->cg, &cg->plan, &warnings, err);
-	log_warnings(warnings);
-	strv_free(warnings);
-	if (r == 0 && cgroups_attach_devices(&cg->cg, &cg->plan, err) < 0) {
-		/* rootless: no BPF; the v1 devices rules, if any, still apply */
-		r = err->errnum == EPERM && is_rootless(rootless) ? 0 : -1;
-		if (r == 0)
-			log_debug("device filter not attached: %s", err->msg);
+	/* 0 and absent mean "unchanged" here (Docker sends kernel: 0 every time) */
+	int rc = cgroups_plan(r, &cg->host, true, &plan, err);
+	if (rc == 0 && cg->cg.unit.name) {
+		/* systemd first, so that a daemon-reload keeps the new values; then the
+		 * files, which also hold what systemd has no property for */
+		rc = cgroups_plan_resolve(&cg->cg, &plan, err);
+		if (rc == 0)
+			rc = cgroups_systemd_props(&cg->host, &cg->cg, r, NULL, 0, true, &plan,
+						   &props, err);
+		if (rc == 0)
+			rc = cgroups_systemd_set(&cg->cg, &props, err);
 	}
-	return r < 0 ? err_wrap(err, "cgroup") : 0;
+	if (rc == 0)
+		rc = cgroups_apply(&cg->cg, &plan, &warnings, err);
+	if (rc == 0)
+		rc = cgroups_attach_devices(&cg->cg, &plan, err);
+	for (size_t i = 0; warnings && warnings[i]; i++)
+		log_warn("update: %s", warnings[i]);
+	for (size_t i = 0; plan.warnings && plan.warnings[i]; i++)
+		log_warn("update: %s", plan.warnings[i]);
+	strv_free(warnings);
+	cgroups_plan_clear(&plan);
+	cgroups_props_clear(&props);
+	return rc;
 }
 
 int cgroup_load(const struct spec_state *st, struct ctr_cgroup *cg, struct brig_error *err)
@@ -235,6 +335,7 @@ int cgroup_remove(struct ctr_cgroup *cg, struct brig_error *err)
 void cgroup_clear(struct ctr_cgroup *cg)
 {
 	cgroups_plan_clear(&cg->plan);
+	cgroups_props_clear(&cg->props);
 	cgroups_cgroup_clear(&cg->cg);
 	cgroups_host_clear(&cg->host);
 	*cg = (struct ctr_cgroup)CTR_CGROUP_INIT;

@@ -71,17 +71,23 @@ enum spec_status container_status(struct spec_state *s);
 struct ctr_cgroup {
 	struct cgroups_host host;
 	struct cgroups_cgroup cg;
-	struct cgroups_plan plan; /* create: linux.resources' writes */
-	bool planned;		  /* create: a cgroup is to be made */
-	bool claim_parent;	  /* create: the default /brig/<id>: /brig is brig's */
-	bool active;		  /* there is a cgroup (a rootless container may have none) */
-	bool opened;		  /* its directories are open */
+	struct cgroups_plan plan;   /* create: linux.resources' writes */
+	bool planned;		    /* create: a cgroup is to be made (cgroupfs driver) */
+	bool claim_parent;	    /* create: the default /brig/<id>: /brig is brig's */
+	/* the systemd driver: the unit is made at cgroup_join, with the init's pid; until
+	 * then the plan and the unit's properties wait here */
+	bool pending;
+	struct cgroups_props props;
+	bool active; /* there is a cgroup (a rootless container may have none) */
+	bool opened; /* its directories are open */
 };
 #define CTR_CGROUP_INIT                                                                            \
 	{                                                                                          \
 		.cg = {.v2 = {.fd = -1} }                                                          \
 	}
 
+/* update: the plan of r (0 and absent mean unchanged), for systemd's unit too. */
+int cgroup_update(struct ctr_cgroup *cg, const struct spec_resources *r, struct brig_error *err);
 /* The cgroup of a container from its record (none: cg stays inactive). */
 int cgroup_load(const struct spec_state *st, struct ctr_cgroup *cg, struct brig_error *err);
 void cgroup_clear(struct ctr_cgroup *cg);

@@ -88,7 +88,7 @@ static int connect_console(struct creation *cr, struct brig_error *err)
  * about to be made, counting what is missing of it now as brig's. */
 static int record_creation(struct creation *cr, struct brig_error *err)
 {
-	if (cgroup_prepare(cr->s, cr->c->id, cr->systemd_cgroup, &cr->cg, err) < 0)
+	if (cgroup_prepare(cr->s, cr->c->id, cr->systemd_cgroup, cr->rootless, &cr->cg, err) < 0)
 		return -1;
 	fill_state(cr);
 	cr->c->state.cgroup_path = cgroup_pending_record(&cr->cg);
@@ -111,7 +111,7 @@ static int make_cgroup(struct creation *cr, struct brig_error *err)
 	if (cgroup_make(cr->rootless, &cr->cg, err) < 0)
 		return -1;
 	p->cgroup_fd = cgroup_v2_fd(&cr->cg);
-	p->cgroup_sync = cr->cg.active && cr->cg.cg.n_v1 > 0;
+	p->cgroup_sync = cgroup_needs_join(&cr->cg);
 	if (p->cgroup_sync && (p->clone_flags & CLONE_NEWCGROUP)) {
 		p->clone_flags &= ~CLONE_NEWCGROUP;
 		p->unshare_cgroupns = true;
@@ -280,9 +280,11 @@ static int answer(struct creation *cr, enum sync_type t, const char *data, size_
 		return init_pid_received(cr, data, len, err);
 	case SYNC_CGROUP_REQUEST:
 		/* cloned into the unified cgroup already, unless the kernel could
-		 * not: v1 hierarchies need the pid written */
-		if (cgroups_add_pid(&cr->cg.cg, cr->pid, cr->plan.cgroup_fd >= 0, err) < 0)
-			return err_wrap(err, "cgroup");
+		 * not: v1 hierarchies need the pid written. The systemd driver
+		 * makes the unit now, with that pid in it. On the slow path the
+		 * pid is the intermediate's: the init it forks inherits. */
+		if (cgroup_join(&cr->cg, cr->pid, cr->plan.cgroup_fd >= 0, err) < 0)
+			return -1;
 		return resume(cr, SYNC_CGROUP_DONE, err);
 	case SYNC_HOOKS_REQUEST:
 		/* the child waits with its namespaces made: wire them up */

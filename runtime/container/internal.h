@@ -22,8 +22,8 @@ int store_root_error(struct brig_error *err, const char *root);
 /* create, in two steps around saving the state record. First where the
  * cgroup goes and what is written into it (nothing is made yet); a pure v1
  * host without limits asked for leaves cg unplanned. */
-int cgroup_prepare(const struct spec *s, const char *id, bool systemd, struct ctr_cgroup *cg,
-		   struct brig_error *err);
+int cgroup_prepare(const struct spec *s, const char *id, bool systemd, int rootless,
+		   struct ctr_cgroup *cg, struct brig_error *err);
 /* The record of the cgroup cgroup_make is about to make: in each hierarchy
  * the levels missing now count as made, so that a delete after brig was
  * killed in between removes what was made. NULL: no cgroup planned. */
@@ -32,6 +32,12 @@ char *cgroup_pending_record(const struct ctr_cgroup *cg);
  * global --rootless (-1 auto, 0 false, 1 true): whether a container without
  * limits may run without a cgroup when brig may not make one. */
 int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err);
+/* create, at the child's first sync: puts pid in its cgroup. The cgroupfs driver writes
+ * the v1 hierarchies (the unified one too unless the child was cloned into it); the
+ * systemd driver makes the unit with pid in it, then applies the rest of the plan. */
+int cgroup_join(struct ctr_cgroup *cg, pid_t pid, bool cloned_into, struct brig_error *err);
+/* Whether the child must ask to be put in its cgroup (cgroup_join) at its first sync. */
+bool cgroup_needs_join(const struct ctr_cgroup *cg);
 /* Kills what is left in a cgroup brig created and removes it. */
 int cgroup_remove(struct ctr_cgroup *cg, struct brig_error *err);
 /* The unified cgroup's dir fd for clone3(CLONE_INTO_CGROUP), -1 for none. */

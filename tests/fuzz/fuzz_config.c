@@ -82,7 +82,7 @@ static void cgroup(const struct spec *s, const struct cgroups_host *h)
 	struct cgroups_cgroup cg, again;
 	struct cgroups_plan p = {0};
 	struct brig_error err = {0};
-	if (cgroups_path_resolve(h, s->linux.cgroups_path, "fuzz-id", false, &cg, &err) == 0) {
+	if (cgroups_path_resolve(h, s->linux.cgroups_path, "fuzz-id", NULL, &cg, &err) == 0) {
 		_cleanup_free_ char *rec = cgroups_record(&cg);
 		if (cgroups_record_parse(rec, &again, &err) < 0)
 			fuzz_fail("the record of cgroupsPath '%s' does not parse: %s\n%s",
