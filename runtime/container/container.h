@@ -71,9 +71,9 @@ enum spec_status container_status(struct spec_state *s);
 struct ctr_cgroup {
 	struct cgroups_host host;
 	struct cgroups_cgroup cg;
-	struct cgroups_plan plan;   /* create: linux.resources' writes */
-	bool planned;		    /* create: a cgroup is to be made (cgroupfs driver) */
-	bool claim_parent;	    /* create: the default /brig/<id>: /brig is brig's */
+	struct cgroups_plan plan; /* create: linux.resources' writes */
+	bool planned;		  /* create: a cgroup is to be made (cgroupfs driver) */
+	bool claim_parent;	  /* create: the default /brig/<id>: /brig is brig's */
 	/* the systemd driver: the unit is made at cgroup_join, with the init's pid; until
 	 * then the plan and the unit's properties wait here */
 	bool pending;

@@ -305,7 +305,7 @@ static const struct step create_steps[] = {
     {"find executable", process_find_exec},	/* stat and faccessat2 too */
     {"prepare fds for exec", prepare_init_fds}, /* before any seccomp filter */
     {"set exec labels", set_exec_labels},	/* before no_new_privs */
-    {"drop bounding capabilities", process_drop_bounding}, /* needs CAP_SETPCAP */
+    {"drop bounding capabilities", process_drop_bounding},		  /* needs CAP_SETPCAP */
     {"load seccomp filter (before the user change)", load_seccomp_early}, /* CAP_SYS_ADMIN */
     {"change user", process_set_user},
     {"set capabilities", process_set_caps},
