@@ -324,51 +324,9 @@ int cgroups_systemd_start(const struct cgroups_host *h, const struct cgroups_pla
 int cgroups_systemd_set(const struct cgroups_cgroup *cg, const struct cgroups_props *props,
 			struct brig_error *err);
 
-/* events --stats: the numbers of runc's stats JSON. Limits reading "max" are UINT64_MAX;
- * a file missing (controller not enabled) leaves its numbers 0. */
-struct cgroups_mem_entry {
-	uint64_t usage, limit, max, failcnt;
-};
-struct cgroups_io_entry {
-	uint64_t major, minor;
-	char op[8]; /* "Read", "Write" */
-	uint64_t value;
-};
-struct cgroups_hugetlb_stat {
-	char page_size[16]; /* "2MB" */
-	uint64_t usage, max, failcnt;
-};
-struct cgroups_kv_u64 {
-	char *key;
-	uint64_t value;
-};
-struct cgroups_stats {
-	struct {
-		uint64_t total, kernel, user; /* ns */
-		uint64_t *percpu;	      /* v1 cpuacct only */
-		size_t n_percpu;
-		uint64_t periods, throttled_periods, throttled_time; /* ns */
-	} cpu;
-	struct {
-		uint64_t cache;
-		struct cgroups_mem_entry usage, swap, kernel, kernel_tcp; /* swap: memory+swap */
-		uint64_t oom, oom_kill;	    /* memory.events (v1: oom_control's oom_kill) */
-		struct cgroups_kv_u64 *raw; /* memory.stat */
-		size_t n_raw;
-	} memory;
-	struct {
-		uint64_t current, limit;
-	} pids;
-	struct {
-		struct cgroups_io_entry *service_bytes, *serviced;
-		size_t n_service_bytes, n_serviced;
-	} io;
-	struct cgroups_hugetlb_stat *hugetlb;
-	size_t n_hugetlb;
-};
-int cgroups_stats(const struct cgroups_cgroup *cg, struct cgroups_stats *ret,
-		  struct brig_error *err);
-void cgroups_stats_clear(struct cgroups_stats *s);
+/* events --stats: the numbers of runc's stats JSON (spec.h's struct spec_stats). */
+int cgroups_stats(const struct cgroups_cgroup *cg, struct spec_stats *ret, struct brig_error *err);
+void cgroups_stats_clear(struct spec_stats *s);
 /* The OOM kills so far (memory.events oom_kill; v1: memory.oom_control oom_kill). ENOENT
  * when the memory controller is not enabled for the cgroup. */
 int cgroups_oom_count(const struct cgroups_cgroup *cg, uint64_t *ret, struct brig_error *err);

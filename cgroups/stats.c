@@ -34,7 +34,7 @@ static char *slurp(int fd, const char *file)
 	return buf;
 }
 
-static void cpu_v2(int fd, struct cgroups_stats *s)
+static void cpu_v2(int fd, struct spec_stats *s)
 {
 	s->cpu.total = key(fd, "cpu.stat", "usage_usec") * 1000;
 	s->cpu.user = key(fd, "cpu.stat", "user_usec") * 1000;
@@ -44,7 +44,7 @@ static void cpu_v2(int fd, struct cgroups_stats *s)
 	s->cpu.throttled_time = key(fd, "cpu.stat", "throttled_usec") * 1000;
 }
 
-static void cpu_v1(int cpu, int acct, struct cgroups_stats *s)
+static void cpu_v1(int cpu, int acct, struct spec_stats *s)
 {
 	/* cpuacct.stat counts USER_HZ ticks */
 	uint64_t tick = 1000000000ULL / (uint64_t)sysconf(_SC_CLK_TCK);
@@ -64,7 +64,7 @@ static void cpu_v1(int cpu, int acct, struct cgroups_stats *s)
 	s->cpu.throttled_time = key(cpu, "cpu.stat", "throttled_time");
 }
 
-static void memory_raw(int fd, struct cgroups_stats *s)
+static void memory_raw(int fd, struct spec_stats *s)
 {
 	_cleanup_free_ char *buf = slurp(fd, "memory.stat");
 	for (char *sv = NULL, *l = buf ? strtok_r(buf, "\n", &sv) : NULL; l;
@@ -80,7 +80,7 @@ static void memory_raw(int fd, struct cgroups_stats *s)
 	}
 }
 
-static uint64_t raw(const struct cgroups_stats *s, const char *k)
+static uint64_t raw(const struct spec_stats *s, const char *k)
 {
 	for (size_t i = 0; i < s->memory.n_raw; i++)
 		if (!strcmp(s->memory.raw[i].key, k))
@@ -88,9 +88,9 @@ static uint64_t raw(const struct cgroups_stats *s, const char *k)
 	return 0;
 }
 
-static void memory_v2(int fd, struct cgroups_stats *s)
+static void memory_v2(int fd, struct spec_stats *s)
 {
-	struct cgroups_mem_entry *u = &s->memory.usage, *sw = &s->memory.swap;
+	struct spec_stats_mem *u = &s->memory.usage, *sw = &s->memory.swap;
 	memory_raw(fd, s);
 	s->memory.cache = raw(s, "file");
 	u->usage = get(fd, "memory.current");
@@ -108,7 +108,7 @@ static void memory_v2(int fd, struct cgroups_stats *s)
 	s->memory.oom_kill = key(fd, "memory.events", "oom_kill");
 }
 
-static void mem_entry_v1(int fd, const char *prefix, struct cgroups_mem_entry *e)
+static void mem_entry_v1(int fd, const char *prefix, struct spec_stats_mem *e)
 {
 	char f[64];
 	snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
@@ -121,7 +121,7 @@ static void mem_entry_v1(int fd, const char *prefix, struct cgroups_mem_entry *e
 	e->failcnt = get(fd, f);
 }
 
-static void memory_v1(int fd, struct cgroups_stats *s)
+static void memory_v1(int fd, struct spec_stats *s)
 {
 	memory_raw(fd, s);
 	s->memory.cache = raw(s, "cache");
@@ -132,7 +132,7 @@ static void memory_v1(int fd, struct cgroups_stats *s)
 	s->memory.oom_kill = key(fd, "memory.oom_control", "oom_kill");
 }
 
-static void pids_stats(int fd, const struct cgroups_cgroup *cg, struct cgroups_stats *s)
+static void pids_stats(int fd, const struct cgroups_cgroup *cg, struct spec_stats *s)
 {
 	_cleanup_free_ char *cur = slurp(fd, "pids.current");
 	s->pids.limit = get(fd, "pids.max");
@@ -148,11 +148,11 @@ static void pids_stats(int fd, const struct cgroups_cgroup *cg, struct cgroups_s
 		s->pids.current = n;
 }
 
-static void io_push(struct cgroups_io_entry **v, size_t *n, uint64_t major, uint64_t minor,
+static void io_push(struct spec_stats_blkio **v, size_t *n, uint64_t major, uint64_t minor,
 		    const char *op, uint64_t value)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
-	struct cgroups_io_entry *e = &(*v)[(*n)++];
+	struct spec_stats_blkio *e = &(*v)[(*n)++];
 	e->major = major;
 	e->minor = minor;
 	/* ops are short names ("Read", "Discard"): cut to the field, knowingly */
@@ -165,7 +165,7 @@ static void io_push(struct cgroups_io_entry **v, size_t *n, uint64_t major, uint
 }
 
 /* "8:0 rbytes=1 wbytes=2 rios=3 wios=4 dbytes=0 dios=0" */
-static void io_v2(int fd, struct cgroups_stats *s)
+static void io_v2(int fd, struct spec_stats *s)
 {
 	_cleanup_free_ char *buf = slurp(fd, "io.stat");
 	for (char *sv = NULL, *l = buf ? strtok_r(buf, "\n", &sv) : NULL; l;
@@ -182,17 +182,17 @@ static void io_v2(int fd, struct cgroups_stats *s)
 			*eq = '\0';
 			uint64_t v = strtoull(eq + 1, NULL, 10);
 			if (!strcmp(t, "rbytes") || !strcmp(t, "wbytes"))
-				io_push(&s->io.service_bytes, &s->io.n_service_bytes, ma, mi,
+				io_push(&s->blkio.service_bytes, &s->blkio.n_service_bytes, ma, mi,
 					t[0] == 'r' ? "Read" : "Write", v);
 			else if (!strcmp(t, "rios") || !strcmp(t, "wios"))
-				io_push(&s->io.serviced, &s->io.n_serviced, ma, mi,
+				io_push(&s->blkio.serviced, &s->blkio.n_serviced, ma, mi,
 					t[0] == 'r' ? "Read" : "Write", v);
 		}
 	}
 }
 
 /* "8:0 Read 123" lines; the "Total 123" summary is left out, as runc does. */
-static void io_v1_file(int fd, const char *file, struct cgroups_io_entry **v, size_t *n)
+static void io_v1_file(int fd, const char *file, struct spec_stats_blkio **v, size_t *n)
 {
 	_cleanup_free_ char *buf = slurp(fd, file);
 	for (char *sv = NULL, *l = buf ? strtok_r(buf, "\n", &sv) : NULL; l;
@@ -204,11 +204,11 @@ static void io_v1_file(int fd, const char *file, struct cgroups_io_entry **v, si
 	}
 }
 
-static void hugetlb_one(int fd, bool v1, const char *size, struct cgroups_stats *s)
+static void hugetlb_one(int fd, bool v1, const char *size, struct spec_stats *s)
 {
 	char f[96];
 	s->hugetlb = xrealloc(s->hugetlb, (s->n_hugetlb + 1) * sizeof(*s->hugetlb));
-	struct cgroups_hugetlb_stat *h = &s->hugetlb[s->n_hugetlb++];
+	struct spec_stats_hugetlb *h = &s->hugetlb[s->n_hugetlb++];
 	memset(h, 0, sizeof(*h));
 	snprintf(h->page_size, sizeof(h->page_size), "%s", size);
 	if (v1) {
@@ -230,7 +230,7 @@ static void hugetlb_one(int fd, bool v1, const char *size, struct cgroups_stats 
 }
 
 /* The page sizes are those of the hugetlb.<size>.<usage file> names in the directory. */
-static void hugetlb_stats(int fd, bool v1, struct cgroups_stats *s)
+static void hugetlb_stats(int fd, bool v1, struct spec_stats *s)
 {
 	const char *suffix = v1 ? ".usage_in_bytes" : ".current";
 	int own = fd >= 0 ? openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
@@ -254,10 +254,9 @@ static void hugetlb_stats(int fd, bool v1, struct cgroups_stats *s)
 	closedir(d);
 }
 
-int cgroups_stats(const struct cgroups_cgroup *cg, struct cgroups_stats *ret,
-		  struct brig_error *err)
+int cgroups_stats(const struct cgroups_cgroup *cg, struct spec_stats *ret, struct brig_error *err)
 {
-	struct cgroups_stats s;
+	struct spec_stats s;
 	memset(&s, 0, sizeof(s));
 	if (cg->v2.fd < 0)
 		return err_set(err, ENOENT, "the container's cgroup is gone");
@@ -273,10 +272,10 @@ int cgroups_stats(const struct cgroups_cgroup *cg, struct cgroups_stats *ret,
 		memory_v2(cg->v2.fd, &s);
 	pids_stats(pids >= 0 ? pids : cg->v2.fd, cg, &s);
 	if (blkio >= 0) {
-		io_v1_file(blkio, "blkio.throttle.io_service_bytes_recursive", &s.io.service_bytes,
-			   &s.io.n_service_bytes);
-		io_v1_file(blkio, "blkio.throttle.io_serviced_recursive", &s.io.serviced,
-			   &s.io.n_serviced);
+		io_v1_file(blkio, "blkio.throttle.io_service_bytes_recursive",
+			   &s.blkio.service_bytes, &s.blkio.n_service_bytes);
+		io_v1_file(blkio, "blkio.throttle.io_serviced_recursive", &s.blkio.serviced,
+			   &s.blkio.n_serviced);
 	} else {
 		io_v2(cg->v2.fd, &s);
 	}
@@ -285,14 +284,14 @@ int cgroups_stats(const struct cgroups_cgroup *cg, struct cgroups_stats *ret,
 	return 0;
 }
 
-void cgroups_stats_clear(struct cgroups_stats *s)
+void cgroups_stats_clear(struct spec_stats *s)
 {
 	free(s->cpu.percpu);
 	for (size_t i = 0; i < s->memory.n_raw; i++)
 		free(s->memory.raw[i].key);
 	free(s->memory.raw);
-	free(s->io.service_bytes);
-	free(s->io.serviced);
+	free(s->blkio.service_bytes);
+	free(s->blkio.serviced);
 	free(s->hugetlb);
 	memset(s, 0, sizeof(*s));
 }

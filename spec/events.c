@@ -80,7 +80,9 @@ static json_t *stats_json(const struct spec_stats *s)
 					      u64(s->hugetlb[i].failcnt)));
 	return json_pack("{s:o,s:o,s:{s:I,s:I},s:{s:o,s:o},s:o}", "cpu", cpu_json(s), "memory",
 			 memory_json(s), "pids", "current", u64(s->pids.current), "limit",
-			 u64(s->pids.limit), "blkio", "ioServiceBytesRecursive",
+			 /* runc: "no limit" for pids is 0, not the max value */
+			 u64(s->pids.limit == UINT64_MAX ? 0 : s->pids.limit), "blkio",
+			 "ioServiceBytesRecursive",
 			 blkio_list(s->blkio.service_bytes, s->blkio.n_service_bytes),
 			 "ioServicedRecursive", blkio_list(s->blkio.serviced, s->blkio.n_serviced),
 			 "hugetlb", huge);

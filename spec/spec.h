@@ -528,39 +528,43 @@ struct spec_stats_mem {
 };
 struct spec_stats_blkio {
 	uint64_t major, minor;
-	const char *op; /* "Read", "Write", ... */
+	char op[8]; /* "Read", "Write", ... */
 	uint64_t value;
 };
 struct spec_stats_hugetlb {
-	const char *page_size;
+	char page_size[16]; /* "2MB" */
 	uint64_t usage, max, failcnt;
 };
 struct spec_stats_kv {
-	const char *key;
+	char *key;
 	uint64_t value;
 };
-/* runc's types.Stats (libcontainer/cgroups/stats.go, as `runc events` prints it). */
+/* runc's types.Stats (libcontainer/cgroups/stats.go, as `runc events` prints it): what
+ * cgroups_stats reads from a cgroup's files and spec_event_format prints. Limits reading
+ * "max" are UINT64_MAX (printed as runc does); a file missing leaves its numbers 0. */
 struct spec_stats {
 	struct {
-		uint64_t total, kernel, user;
-		const uint64_t *percpu;
+		uint64_t total, kernel, user; /* ns */
+		uint64_t *percpu;	      /* v1 cpuacct only */
 		size_t n_percpu;
-		uint64_t periods, throttled_periods, throttled_time;
+		uint64_t periods, throttled_periods, throttled_time; /* ns */
 	} cpu;
 	struct {
 		uint64_t cache;
-		struct spec_stats_mem usage, swap, kernel, kernel_tcp;
-		const struct spec_stats_kv *raw;
+		struct spec_stats_mem usage, swap, kernel, kernel_tcp; /* swap: memory+swap */
+		uint64_t oom,
+		    oom_kill; /* memory.events (v1: oom_control's oom_kill); not printed */
+		struct spec_stats_kv *raw; /* memory.stat */
 		size_t n_raw;
 	} memory;
 	struct {
 		uint64_t current, limit;
 	} pids;
 	struct {
-		const struct spec_stats_blkio *service_bytes, *serviced;
+		struct spec_stats_blkio *service_bytes, *serviced;
 		size_t n_service_bytes, n_serviced;
 	} blkio;
-	const struct spec_stats_hugetlb *hugetlb;
+	struct spec_stats_hugetlb *hugetlb;
 	size_t n_hugetlb;
 };
 /* One event line: type "stats" (with data) or "oom" (without). */

@@ -208,7 +208,7 @@ static void verb_checks(const struct cgroups_cgroup *cg)
 	struct brig_error err = {0};
 	pid_t pid = spawn(cg, true);
 	show_proc_cgroup(pid);
-	struct cgroups_stats s;
+	struct spec_stats s;
 	if (cgroups_stats(cg, &s, &err) < 0)
 		die("stats", &err);
 	printf("     stats: pids %llu/%llu, cpu total %llu ns\n",

@@ -211,58 +211,12 @@ const struct cli_verb cli_update = {
     .run = update,
 };
 
-/* cgroups' numbers into the spec's event struct (no copies: pointers into s). */
-static void to_event(const struct cgroups_stats *s, struct spec_stats *e, struct spec_stats_kv *raw,
-		     struct spec_stats_blkio *sb, struct spec_stats_blkio *sv,
-		     struct spec_stats_hugetlb *h)
-{
-	*e = (struct spec_stats){0};
-	e->cpu.total = s->cpu.total, e->cpu.kernel = s->cpu.kernel, e->cpu.user = s->cpu.user;
-	e->cpu.percpu = s->cpu.percpu, e->cpu.n_percpu = s->cpu.n_percpu;
-	e->cpu.periods = s->cpu.periods, e->cpu.throttled_periods = s->cpu.throttled_periods;
-	e->cpu.throttled_time = s->cpu.throttled_time;
-	e->memory.cache = s->memory.cache;
-	const struct cgroups_mem_entry *src[] = {&s->memory.usage, &s->memory.swap,
-						 &s->memory.kernel, &s->memory.kernel_tcp};
-	struct spec_stats_mem *dst[] = {&e->memory.usage, &e->memory.swap, &e->memory.kernel,
-					&e->memory.kernel_tcp};
-	for (size_t i = 0; i < ARRAY_SIZE(src); i++)
-		*dst[i] = (struct spec_stats_mem){src[i]->usage, src[i]->limit, src[i]->max,
-						  src[i]->failcnt};
-	for (size_t i = 0; i < s->memory.n_raw; i++)
-		raw[i] = (struct spec_stats_kv){s->memory.raw[i].key, s->memory.raw[i].value};
-	e->memory.raw = raw, e->memory.n_raw = s->memory.n_raw;
-	/* runc: "no limit" for pids is 0, not the max value */
-	e->pids.current = s->pids.current;
-	e->pids.limit = s->pids.limit == UINT64_MAX ? 0 : s->pids.limit;
-	for (size_t i = 0; i < s->io.n_service_bytes; i++) {
-		const struct cgroups_io_entry *x = &s->io.service_bytes[i];
-		sb[i] = (struct spec_stats_blkio){x->major, x->minor, x->op, x->value};
-	}
-	for (size_t i = 0; i < s->io.n_serviced; i++) {
-		const struct cgroups_io_entry *x = &s->io.serviced[i];
-		sv[i] = (struct spec_stats_blkio){x->major, x->minor, x->op, x->value};
-	}
-	e->blkio.service_bytes = sb, e->blkio.n_service_bytes = s->io.n_service_bytes;
-	e->blkio.serviced = sv, e->blkio.n_serviced = s->io.n_serviced;
-	for (size_t i = 0; i < s->n_hugetlb; i++)
-		h[i] = (struct spec_stats_hugetlb){s->hugetlb[i].page_size, s->hugetlb[i].usage,
-						   s->hugetlb[i].max, s->hugetlb[i].failcnt};
-	e->hugetlb = h, e->n_hugetlb = s->n_hugetlb;
-}
-
 static int print_stats(const struct ctr_cgroup *cg, const char *id, struct brig_error *err)
 {
-	struct cgroups_stats s = {0};
+	struct spec_stats s = {0};
 	if (cgroups_stats(&cg->cg, &s, err) < 0)
 		return -1;
-	struct spec_stats e;
-	_cleanup_free_ struct spec_stats_kv *raw = xcalloc(s.memory.n_raw + 1, sizeof(*raw));
-	_cleanup_free_ struct spec_stats_blkio *sb = xcalloc(s.io.n_service_bytes + 1, sizeof(*sb));
-	_cleanup_free_ struct spec_stats_blkio *sv = xcalloc(s.io.n_serviced + 1, sizeof(*sv));
-	_cleanup_free_ struct spec_stats_hugetlb *h = xcalloc(s.n_hugetlb + 1, sizeof(*h));
-	to_event(&s, &e, raw, sb, sv, h);
-	_cleanup_free_ char *line = spec_event_format("stats", id, &e);
+	_cleanup_free_ char *line = spec_event_format("stats", id, &s);
 	printf("%s\n", line);
 	fflush(stdout);
 	cgroups_stats_clear(&s);
