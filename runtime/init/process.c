@@ -200,16 +200,16 @@ int process_write_oom_score(pid_t pid, const struct spec_process *p, struct brig
 {
 	if (!p->oom_score_adj.set)
 		return 0;
-	char rel[64], buf[32];
-	if (pid)
-		snprintf(rel, sizeof(rel), "%d/oom_score_adj", pid);
-	else
-		snprintf(rel, sizeof(rel), "self/oom_score_adj");
+	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%lld", (long long)p->oom_score_adj.value);
-	int root = procfs_shared_root(err);
-	if (root < 0)
-		return -1;
-	if (procfs_write(root, rel, buf, (size_t)n, err) == 0)
+	/* Another process's through a procfs checked as such; our own (exec's
+	 * process, before it joins the container) through brig's /proc/self, a
+	 * symlink openat2's RESOLVE_NO_SYMLINKS would refuse, in brig's mount
+	 * namespace still: nothing of the container's is reachable there yet. */
+	int r =
+	    pid ? procfs_pid_write(pid, "oom_score_adj", buf, (size_t)n, err)
+		: write_file_at(AT_FDCWD, "/proc/self/oom_score_adj", buf, (size_t)n, O_TRUNC, err);
+	if (r == 0)
 		return 0;
 	/* the kernel's EACCES: below the score the process had before, or the
 	 * file is another user's (an unprivileged brig) */
