@@ -144,6 +144,12 @@ int cgroups_record_parse(const char *text, struct cgroups_cgroup *ret, struct br
 /* Opens the directories of an existing cgroup (from a record) for the verbs. A v1
  * hierarchy no longer mounted is an error. */
 int cgroups_open(const struct cgroups_host *h, struct cgroups_cgroup *cg, struct brig_error *err);
+/* exec --cgroup: each of args, "[CONTROLLER[,CONTROLLER...]:]PATH" as runc takes it, moves the
+ * named hierarchies' dirs (all of them without a controller) to PATH below the container's
+ * cgroup and opens them: ".." may not leave the container's cgroup, the sub-cgroup must
+ * exist, and a controller must be mounted (runc's words for each error). */
+int cgroups_enter_sub(const struct cgroups_host *h, struct cgroups_cgroup *cg, char *const *args,
+		      struct brig_error *err);
 void cgroups_cgroup_clear(struct cgroups_cgroup *cg);
 
 /* ---- the plan ---- */
@@ -254,7 +260,8 @@ int cgroups_pids(const struct cgroups_cgroup *cg, pid_t **ret, size_t *ret_n,
 int cgroups_kill_all(const struct cgroups_cgroup *cg, int sig, struct brig_error *err);
 /* delete: when brig created the cgroup, kills what is left, then removes the cgroup and its
  * sub-cgroups in every hierarchy (retrying rmdir while the kernel tears down) and the parents
- * it created, stopping at a parent that is still in use. Joined cgroups are left alone.
+ * it created, stopping at a parent that is still in use. A cgroup that existed before is
+ * removed too when nothing uses it any more (runc does so), else left.
  * A systemd unit: kills what is left, stops the unit (StopUnit, waiting for its job),
  * clears a failed state (ResetFailedUnit), then removes what systemd left (the directories
  * brig made in v1 hierarchies, a sub-cgroup an old systemd keeps). */

@@ -366,6 +366,15 @@ static int remove_unit(const struct cgroups_host *h, struct cgroups_cgroup *cg,
 	return r;
 }
 
+/* A cgroup that existed before create: runc removes it at delete too (the next container
+ * there would otherwise find it in use); one still in use (processes, sub-cgroups, another
+ * container's) stays, as rmdir leaves it. */
+static void remove_joined(const char *mount, const struct cgroups_dir *d)
+{
+	_cleanup_free_ char *path = path_join(mount, d->path);
+	(void)rmdir(path);
+}
+
 int cgroups_remove(const struct cgroups_host *h, struct cgroups_cgroup *cg, struct brig_error *err)
 {
 	int r = 0;
@@ -382,12 +391,16 @@ int cgroups_remove(const struct cgroups_host *h, struct cgroups_cgroup *cg, stru
 	}
 	if (cg->v2.created && remove_created(h->v2_mount, &cg->v2, r < 0 ? &e2 : err) < 0)
 		r = -1;
+	else if (!cg->v2.created && h->v2_mount)
+		remove_joined(h->v2_mount, &cg->v2);
 	for (size_t i = 0; i < cg->n_v1; i++) {
 		const struct cgroups_v1_hierarchy *v = host_hierarchy(h, cg->v1[i].hierarchy);
 		struct brig_error e1;
-		if (!v || !cg->v1[i].created)
+		if (!v)
 			continue;
-		if (remove_created(v->mount, &cg->v1[i], r < 0 ? &e1 : err) < 0)
+		if (!cg->v1[i].created)
+			remove_joined(v->mount, &cg->v1[i]);
+		else if (remove_created(v->mount, &cg->v1[i], r < 0 ? &e1 : err) < 0)
 			r = -1;
 	}
 	return r;

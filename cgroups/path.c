@@ -416,6 +416,95 @@ int cgroups_open(const struct cgroups_host *h, struct cgroups_cgroup *cg, struct
 	return 0;
 }
 
+/* base joined with sub, ".." and "." resolved; NULL when the result leaves base. */
+static char *sub_path(const char *base, const char *sub)
+{
+	_cleanup_free_ char *copy = xstrdup(sub);
+	char *out = xstrdup(base);
+	size_t floor = strlen(out);
+	for (char *save = NULL, *c = strtok_r(copy, "/", &save); c;
+	     c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, "."))
+			continue;
+		if (!strcmp(c, "..")) {
+			char *slash = strrchr(out, '/');
+			if (strlen(out) <= floor || !slash) {
+				free(out);
+				return NULL;
+			}
+			*slash = '\0';
+			continue;
+		}
+		char *next = path_join(out, c);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* Which dirs of cg a controller list names: "" every one; else the v1 hierarchy holding
+ * each controller, or the unified one where it is a v2 controller. */
+static int sub_targets(const struct cgroups_host *h, const struct cgroups_cgroup *cg,
+		       const char *ctrls, bool *pick, struct brig_error *err)
+{
+	if (!*ctrls) {
+		for (size_t i = 0; i <= cg->n_v1; i++)
+			pick[i] = true;
+		return 0;
+	}
+	_cleanup_free_ char *copy = xstrdup(ctrls);
+	for (char *save = NULL, *c = strtok_r(copy, ",", &save); c;
+	     c = strtok_r(NULL, ",", &save)) {
+		bool found = false;
+		for (size_t i = 0; i < cg->n_v1; i++) {
+			_cleanup_free_ char *list = xasprintf(",%s,", cg->v1[i].hierarchy);
+			_cleanup_free_ char *want = xasprintf(",%s,", c);
+			if (strstr(list, want))
+				found = pick[i] = true;
+		}
+		if (!found && cgroups_host_has_v2(h, c))
+			found = pick[cg->n_v1] = true;
+		if (!found)
+			return err_set(err, EINVAL, "unknown controller %s", c);
+	}
+	return 0;
+}
+
+int cgroups_enter_sub(const struct cgroups_host *h, struct cgroups_cgroup *cg, char *const *args,
+		      struct brig_error *err)
+{
+	_cleanup_free_ bool *pick = xcalloc(cg->n_v1 + 1, sizeof(bool));
+	for (char *const *a = args; a && *a; a++) {
+		const char *colon = strchr(*a, ':');
+		_cleanup_free_ char *ctrls =
+		    colon ? xasprintf("%.*s", (int)(colon - *a), *a) : xstrdup("");
+		const char *sub = colon ? colon + 1 : *a;
+		memset(pick, 0, (cg->n_v1 + 1) * sizeof(bool));
+		if (sub_targets(h, cg, ctrls, pick, err) < 0)
+			return err_wrap(err, "--cgroup %s", *a);
+		for (size_t i = 0; i <= cg->n_v1; i++) {
+			struct cgroups_dir *d = i < cg->n_v1 ? &cg->v1[i] : &cg->v2;
+			if (!pick[i])
+				continue;
+			char *p = sub_path(d->path, sub);
+			if (!p)
+				return err_set(err, EINVAL, "--cgroup: %s is not a sub cgroup path",
+					       sub);
+			free(d->path);
+			d->path = p;
+			const char *mount =
+			    i < cg->n_v1 ? host_hierarchy(h, d->hierarchy)->mount : h->v2_mount;
+			_cleanup_free_ char *full = path_join(mount, d->path);
+			closep(&d->fd);
+			d->fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (d->fd < 0)
+				return err_sys(err, "--cgroup %s: adding pid to cgroup '%s'", *a,
+					       full);
+		}
+	}
+	return 0;
+}
+
 static void dir_clear(struct cgroups_dir *d)
 {
 	free(d->hierarchy);

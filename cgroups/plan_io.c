@@ -229,10 +229,11 @@ static int unified_key(struct plan_ctx *c, const char *key)
 	if (!strcmp(ctl, "cgroup"))
 		return 0;
 	if (!cgroups_host_has_v2(c->h, ctl))
-		return err_set(c->err, ENOTSUP,
-			       "linux.resources.unified: \"%s\": the %s controller is not in the "
-			       "cgroup v2 hierarchy (%s/cgroup.controllers)",
-			       key, ctl, c->h->v2_mount);
+		return err_set(
+		    c->err, ENOTSUP,
+		    "invalid configuration: linux.resources.unified: \"%s\": the %s "
+		    "controller is not in the cgroup v2 hierarchy (%s/cgroup.controllers)",
+		    key, ctl, c->h->v2_mount);
 	if (!strv_has(c->p->v2_controllers, ctl))
 		strv_push(&c->p->v2_controllers, xstrdup(ctl));
 	return 0;

@@ -98,10 +98,11 @@ int cgroups_is_frozen(const struct cgroups_cgroup *cg, bool *ret, struct brig_er
 {
 	uint64_t v = 0;
 	int found = read_key_at(cg->v2.fd, "cgroup.events", "frozen", &v, err);
-	if (found > 0) {
-		*ret = v != 0;
+	if (found > 0 && v) {
+		*ret = true;
 		return 0;
 	}
+	/* a hybrid host has both freezers: either may hold the processes */
 	int fd = v1_fd(cg, "freezer");
 	_cleanup_free_ char *state = NULL;
 	if (fd < 0) {

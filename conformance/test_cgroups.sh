@@ -80,6 +80,36 @@ rel_left() {
 brig delete -f "$ID"
 check_eq "[runtime.md#delete] delete removes a relative cgroup and the parent it made, in every hierarchy" "" "$(rel_left)"
 
+# ---- exec --cgroup: a sub-cgroup of the container's (runc's v1 test) -------------------------
+
+cg_new CG
+cg_bundle B "$CG" '{}' . /bin/sleep 600
+if start_ctr "$B"; then
+	brig exec --cgroup .. "$ID" true
+	check_fails "[runc] exec --cgroup .. is refused"
+	check_contains "[runc] ... in runc's words" " .. is not a sub cgroup path" "$ERR"
+	brig exec --cgroup nonexistent "$ID" true
+	check_fails "[runc] exec --cgroup of a sub-cgroup that does not exist fails"
+	check_match "[runc] ... saying so" "adding pid .*o such file or directory" "$ERR"
+	brig exec --cgroup whaaat:/ "$ID" true
+	check_fails "[runc] exec --cgroup with a controller that is not mounted fails"
+	check_contains "[runc] ... naming it" "unknown controller whaaat" "$ERR"
+	brig exec "$ID" cat /proc/self/cgroup
+	own=$OUT
+	brig exec --cgroup / "$ID" cat /proc/self/cgroup
+	check_eq "[runc] exec --cgroup / runs in the container's own cgroup" "$own" "$OUT"
+	mkdir -p "$MEM/$CG/submem" "$CPU/$CG/subcpu" "$ACCT/$CG/subcpu"
+	brig exec --cgroup memory:submem --cgroup cpu,cpuacct:subcpu "$ID" cat /proc/self/cgroup
+	check_rc "[runc] exec --cgroup memory:submem --cgroup cpu,cpuacct:subcpu runs" 0
+	check_match "[runc] ... in memory's sub-cgroup" ':memory:(/'"$CG"')?/submem($|[[:space:]])' "$OUT"
+	check_match "[runc] ... in cpu's sub-cgroup" ':cpu[,a-z]*:(/'"$CG"')?/subcpu($|[[:space:]])' "$OUT"
+	check_nomatch "[runc] ... and in the container's own cgroup elsewhere" ':pids:.*/sub' "$OUT"
+	rmdir "$MEM/$CG/submem" "$CPU/$CG/subcpu" "$ACCT/$CG/subcpu" 2>/dev/null
+	brig delete -f "$ID"
+else
+	not_ok "[runc] exec --cgroup: the container did not start" "$ERR"
+fi
+
 # ---- cleanup after a failed create ----------------------------------------------------------
 
 cg_new CG "$PF"
@@ -89,6 +119,43 @@ check_error_line "[runtime.md#create] create of a program that does not exist fa
 check_eq "[runtime.md#errors] a failed create leaves no cgroup (v1 and cgroup2) behind" "" "$(dirs_left "$CG")"
 check_eq "[runtime.md#errors] ... nor the parents it made" "" "$(dirs_left "$PF")"
 check_true "[runtime.md#errors] ... nor a container" "$CONF_ROOT/$ID exists" test ! -e "$CONF_ROOT/$ID"
+
+# ---- a cgroupsPath that existed before (runc's checks and words) ----------------------------
+
+# frozen (here by the v1 freezer, as runc's test does): the process would
+# freeze before it reports anything; runc refuses it
+cg_new CG
+for d in $(cg_dirs "$CG"); do mkdir -p "$d"; done
+echo FROZEN >"$(v1_mount freezer)/$CG/freezer.state"
+cg_bundle B "$CG" '{}' . /bin/true
+brig_create "$B"
+check_fails "[runc] create in a frozen cgroupsPath that existed before is refused, not a hang"
+check_contains "[runc] ... in runc's words" "container's cgroup unexpectedly frozen" "$ERR"
+check_no_container
+echo THAWED >"$(v1_mount freezer)/$CG/freezer.state" 2>/dev/null
+# with processes in it: runc warns, and runs the container there (the failed
+# create removed the unused cgroup: made again)
+for d in $(cg_dirs "$CG"); do mkdir -p "$d"; done
+(exec sleep 600) &
+sleeper=$!
+conf_track_pid "$sleeper"
+for d in $(cg_dirs "$CG"); do echo "$sleeper" >"$d/cgroup.procs"; done
+brig_run "$B"
+check_rc "[runc] a container runs in a cgroupsPath with other processes in it" 0
+check_contains "[runc] ... with runc's warning" "container's cgroup is not empty" "$ERR"
+kill "$sleeper"
+wait "$sleeper" 2>/dev/null
+# and delete removes it, as runc does, once nothing else is in it
+brig_run "$B"
+check_rc "[runc] a container runs in a cgroupsPath that existed before, empty" 0
+check_eq "[runc] ... and delete removes that cgroup in every hierarchy" "" "$(dirs_left "$CG")"
+# unified resources on a host whose controller is on v1: runc's words
+cg_new CG
+cg_bundle B "$CG" '{"unified": {"memory.min": "0"}}' . /bin/true
+brig_create "$B"
+check_fails "[runc] linux.resources.unified for a controller on v1 fails create"
+check_contains "[runc] ... as runc says it" "invalid configuration" "$ERR"
+check_no_container
 
 # A cpu that is not there: the kernel refuses the cpuset.cpus write, after
 # brig made the cgroup.
@@ -134,6 +201,19 @@ if start_ctr "$B" && wait_for 10 test -s "$B/out/count"; then
 		"counter $c2 before, $(count) after" test "$(count)" -gt "${c2:-0}"
 	brig resume "$ID"
 	check_error_line "[runc] resume of a running container fails" resume
+	# exec --ignore-paused into a paused container: the process freezes at
+	# birth; brig must not hold the container's lock through it, or resume
+	# hangs (runc's "runc exec --ignore-paused")
+	brig pause "$ID"
+	"$BRIG" --root "$CONF_ROOT" exec --ignore-paused "$ID" /bin/echo exec-ran >"$CONF_TMP/ip.out" 2>&1 &
+	ipx=$!
+	conf_track_pid "$ipx" wait
+	sleep 0.5
+	brig resume "$ID"
+	check_succeeds "[runc] resume succeeds while an exec --ignore-paused waits in the frozen cgroup"
+	wait_for 20 test -s "$CONF_TMP/ip.out"
+	wait "$ipx" 2>/dev/null
+	check_eq "[runc] ... and the exec runs once the container is resumed" exec-ran "$(cat "$CONF_TMP/ip.out")"
 	brig pause "$ID"
 	pids=$(procs_of "$CG")
 	brig delete -f "$ID"

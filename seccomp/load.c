@@ -99,7 +99,8 @@ int filter_listener_connect(const char *path, struct brig_error *err)
 	if (fd < 0)
 		return err_sys(err, "seccomp listener socket");
 	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return err_sys(err, "connect to seccomp listener '%s'", path);
+		return err_sys(err, "failed to connect with seccomp agent at listenerPath '%s'",
+			       path);
 	return steal_fd(&fd);
 }
 

@@ -608,15 +608,69 @@ START_TEST(test_kill_all)
 }
 END_TEST
 
+/* exec --cgroup: runc's forms, its refusals, and only existing sub-cgroups. */
+START_TEST(test_enter_sub)
+{
+	static const char *const v1[] = {"memory", "cpu,cpuacct", NULL};
+	struct cgroups_host h = fake_host("pids", v1);
+	struct brig_error err = {0};
+	mk("memory/ctr");
+	mk("cpu,cpuacct/ctr");
+	struct cgroups_cgroup cg = leaf(&h, NULL);
+	char *dotdot[] = {"..", NULL}, *escape[] = {"a/../../x", NULL}, *bad[] = {"whaaat:/", NULL};
+	char *missing[] = {"nonexistent", NULL};
+	ck_assert_int_eq(cgroups_enter_sub(&h, &cg, dotdot, &err), -1);
+	ck_assert_str_eq(err.msg, "--cgroup: .. is not a sub cgroup path");
+	ck_assert_int_eq(cgroups_enter_sub(&h, &cg, escape, &err), -1);
+	ck_assert_str_eq(err.msg, "--cgroup: a/../../x is not a sub cgroup path");
+	ck_assert_int_eq(cgroups_enter_sub(&h, &cg, bad, &err), -1);
+	ck_assert_str_eq(err.msg, "--cgroup whaaat:/: unknown controller whaaat");
+	ck_assert_int_eq(cgroups_enter_sub(&h, &cg, missing, &err), -1);
+	ck_assert_int_eq(err.errnum, ENOENT);
+	ck_assert_msg(strstr(err.msg, "adding pid to cgroup"), "%s", err.msg);
+	cgroups_cgroup_clear(&cg);
+	/* one controller's hierarchy moves, the others stay; "." and ".." within are fine */
+	mk("memory/ctr/sub");
+	mk("cpu,cpuacct/ctr/s2");
+	cg = leaf(&h, NULL);
+	char *two[] = {"memory:sub", "cpuacct:./x/../s2", NULL};
+	ck_assert_msg(cgroups_enter_sub(&h, &cg, two, &err) == 0, "%s", err.msg);
+	for (size_t i = 0; i < cg.n_v1; i++) {
+		const char *want = !strcmp(cg.v1[i].hierarchy, "memory") ? "/ctr/sub" : "/ctr/s2";
+		ck_assert_str_eq(cg.v1[i].path, want);
+		ck_assert_int_ge(cg.v1[i].fd, 0);
+	}
+	ck_assert_str_eq(cg.v2.path, "/ctr");
+	/* "/" is the container's own cgroup; a v2 controller names the unified one */
+	char *root[] = {"/", NULL}, *pids[] = {"pids:/", NULL};
+	ck_assert_msg(cgroups_enter_sub(&h, &cg, pids, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(cg.v2.path, "/ctr");
+	cgroups_cgroup_clear(&cg);
+	cg = leaf(&h, NULL);
+	ck_assert_msg(cgroups_enter_sub(&h, &cg, root, &err) == 0, "%s", err.msg);
+	ck_assert_str_eq(cg.v2.path, "/ctr");
+	cgroups_cgroup_clear(&cg);
+	cgroups_host_clear(&h);
+}
+END_TEST
+
 START_TEST(test_remove_only_what_brig_created)
 {
 	struct cgroups_host h = fake_host("", NULL);
 	struct brig_error err = {0};
-	/* joined: nothing is killed or removed */
+	/* joined, still in use (a sub-cgroup here): nothing is killed or removed */
 	struct cgroups_cgroup cg = leaf(&h, NULL);
 	ck_assert_int_eq(cg.v2.created, 0);
+	mk("v2/ctr/other");
 	ck_assert_msg(cgroups_remove(&h, &cg, &err) == 0, "%s", err.msg);
-	ck_assert(exists("v2/ctr"));
+	ck_assert(exists("v2/ctr/other"));
+	cgroups_cgroup_clear(&cg);
+	/* joined and unused: removed, as runc removes it (its parents stay) */
+	ck_assert_int_eq(rmdir(at("v2/ctr/other")), 0);
+	cg = leaf(&h, NULL);
+	ck_assert_msg(cgroups_remove(&h, &cg, &err) == 0, "%s", err.msg);
+	ck_assert(!exists("v2/ctr"));
+	ck_assert(exists("v2"));
 	cgroups_cgroup_clear(&cg);
 	/* created with its parent, which meanwhile got another child: the parent stays */
 	mk("v2/brig/c1/sub");
@@ -837,6 +891,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_pids_recursive);
 	tcase_add_test(tc, test_kill_all);
 	tcase_add_test(tc, test_remove_only_what_brig_created);
+	tcase_add_test(tc, test_enter_sub);
 	tcase_add_test(tc, test_open_from_record);
 	tcase_add_test(tc, test_stats_v2);
 	tcase_add_test(tc, test_stats_v1);

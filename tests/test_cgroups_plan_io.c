@@ -232,11 +232,11 @@ static const struct {
      "linux.resources.unified: \"memory. high\" is not a cgroup file name such as "
      "memory.high"},
     {"foo.bar", UNIFIED,
-     "linux.resources.unified: \"foo.bar\": the foo controller is not in the cgroup v2 "
-     "hierarchy (/sys/fs/cgroup/cgroup.controllers)"},
+     "invalid configuration: linux.resources.unified: \"foo.bar\": the foo controller is not "
+     "in the cgroup v2 hierarchy (/sys/fs/cgroup/cgroup.controllers)"},
     {"memory.high", DEVBOX,
-     "linux.resources.unified: \"memory.high\": the memory controller is not in the cgroup "
-     "v2 hierarchy (/sys/fs/cgroup/unified/cgroup.controllers)"},
+     "invalid configuration: linux.resources.unified: \"memory.high\": the memory controller "
+     "is not in the cgroup v2 hierarchy (/sys/fs/cgroup/unified/cgroup.controllers)"},
 };
 
 START_TEST(test_unified_errors)

@@ -610,8 +610,8 @@ START_TEST(test_listener_connect_errors)
 	ck_assert_int_eq(filter_listener_connect(longpath, &err), -1);
 	ck_assert_int_eq(err.errnum, ENAMETOOLONG);
 	ck_assert_int_eq(filter_listener_connect("/nonexistent/brig.sock", &err), -1);
-	ck_assert_str_eq(err.msg, "connect to seccomp listener '/nonexistent/brig.sock': No such "
-				  "file or directory");
+	ck_assert_str_eq(err.msg, "failed to connect with seccomp agent at listenerPath "
+				  "'/nonexistent/brig.sock': No such file or directory");
 }
 END_TEST
 

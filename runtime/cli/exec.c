@@ -20,6 +20,7 @@ struct exec_flags {
 	char **env;
 	char **caps;
 	char **gids;
+	char **cgroups;
 };
 
 #define X(field) offsetof(struct exec_flags, field)
@@ -45,6 +46,10 @@ static const struct cli_opt exec_opts[] = {
     {"preserve-fds", 0, CLI_COUNT, X(preserve_fds), "N",
      "pass N fds after stdio (3 .. 3+N-1) to the process", CLI_RUNC},
     {"ignore-paused", 0, CLI_FLAG, X(ignore_paused), NULL, "exec into a paused container too",
+     CLI_RUNC},
+    {"cgroup", 0, CLI_LIST, X(cgroups), "[CONTROLLER[,...]:]PATH",
+     "run in this sub-cgroup of the container's (all hierarchies, or the controllers named; "
+     "repeatable)",
      CLI_RUNC},
 };
 
@@ -170,6 +175,7 @@ static int exec_verb(const struct global_opts *g, void *opts, char **args, size_
 			       .console_socket = o->console_socket,
 			       .detach = o->detach,
 			       .ignore_paused = o->ignore_paused,
+			       .sub_cgroups = o->cgroups,
 			       .preserve_fds = o->preserve_fds,
 			       .edit = edit_process,
 			       .edit_data = &d};

@@ -234,6 +234,29 @@ char *cgroup_pending_record(const struct ctr_cgroup *cg)
 	return cgroups_record(&pending);
 }
 
+/* A cgroupsPath that existed before: a frozen one would freeze the process
+ * before it reports anything (runc refuses it with these words), and one with
+ * processes in it is shared with them (runc warns). */
+static int check_joined(const struct ctr_cgroup *cg, struct brig_error *err)
+{
+	bool frozen = false;
+	if (cgroups_is_frozen(&cg->cg, &frozen, err) < 0)
+		return -1;
+	if (frozen)
+		return err_set(err, EBUSY,
+			       "container's cgroup unexpectedly frozen (%s): thaw it or choose "
+			       "another linux.cgroupsPath",
+			       cg->cg.v2.path);
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+	if (cgroups_pids(&cg->cg, &pids, &n, err) < 0)
+		return -1;
+	if (n)
+		log_warn("container's cgroup is not empty: %zu process(es) found in %s", n,
+			 cg->cg.v2.path);
+	return 0;
+}
+
 int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err)
 {
 	if (!cg->planned)
@@ -251,6 +274,8 @@ int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err)
 	}
 	cg->active = true;
 	claim_default_parent(cg);
+	if (cg->cg.v2.created == 0 && check_joined(cg, err) < 0)
+		return err_wrap(err, "cgroup");
 	return apply_plan(cg, &cg->plan, rootless, err) < 0 ? err_wrap(err, "cgroup") : 0;
 }
 

@@ -56,6 +56,9 @@ int container_save(struct container *c, struct brig_error *err);
 /* Removes the state directory; the struct stays valid until container_free. */
 int container_destroy(struct container *c, struct brig_error *err);
 void container_free(struct container *c);
+/* Lets other verbs at the container before container_free (the lock is the open file's:
+ * a process that holds a copy of the fd would otherwise keep it). */
+void container_unlock(struct container *c);
 static inline void container_freep(struct container **c)
 {
 	container_free(*c);
@@ -140,6 +143,7 @@ struct exec_opts {
 	bool detach;
 	bool ignore_paused;
 	int preserve_fds;
+	char **sub_cgroups; /* --cgroup: "[CONTROLLERS:]PATH" below the container's cgroup */
 	/* Makes the process to run out of the config's (flags, a process.json);
 	 * called with the container locked and its config loaded. */
 	int (*edit)(struct spec *s, void *data, struct brig_error *err);

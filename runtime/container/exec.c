@@ -50,6 +50,12 @@ static int exec_plan(struct container *c, struct spec *s, const struct exec_opts
 	/* into the container's cgroup at clone, and its v1 ones at the sync */
 	if (cgroup_load(&c->state, &x->cg, err) < 0)
 		return -1;
+	if (o->sub_cgroups && *o->sub_cgroups) {
+		if (!x->cg.opened)
+			return cgroup_none_error(c->id, "exec --cgroup", err);
+		if (cgroups_enter_sub(&x->cg.host, &x->cg.cg, o->sub_cgroups, err) < 0)
+			return -1;
+	}
 	p->cgroup_sync = x->cg.active && x->cg.cg.n_v1 > 0;
 	/* the container's seccomp filter applies to this process too */
 	if (plan_seccomp(s, cache_dir, p, err) < 0)
@@ -198,6 +204,11 @@ int lifecycle_exec(const struct global_opts *g, const char *id, const struct exe
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	}
+	/* The process is cloned with brig's fds: in a paused container it freezes
+	 * at birth holding them, the lock's fd too, and `resume` would wait for
+	 * that lock forever (runc's exec --ignore-paused test). The exec needs
+	 * the lock no longer: release it first. */
+	container_unlock(c);
 	if (r == 0)
 		r = exec_spawn(&x, err);
 	container_free(c); /* the wait needs no lock */

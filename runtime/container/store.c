@@ -73,6 +73,12 @@ static int lock_dir(struct container *c, struct brig_error *err)
 	return 0;
 }
 
+void container_unlock(struct container *c)
+{
+	if (c->dir_fd >= 0)
+		(void)flock(c->dir_fd, LOCK_UN);
+}
+
 struct container *container_new(int root_fd, const char *id, struct brig_error *err)
 {
 	_cleanup_container_ struct container *c = container_alloc(root_fd, id);
