@@ -269,4 +269,26 @@ sigpipe_ignored() { # "SigIgn: HEX" -> 1 if SIGPIPE (13) is ignored, 0 if not
 check_eq "[brig] the container's process does not inherit an ignored SIGPIPE" 0 "$(sigpipe_ignored "$OUT")"
 check_eq "[brig] ... nor does a hook" 0 "$(sigpipe_ignored "$(cat "$B/out/hook" 2>/dev/null)")"
 
+# runc's hooks: createContainer runs with the container's rootfs as its cwd
+# (runc's hooks library test touches ./lib/... there); a hook without env
+# inherits brig's environment (crun's test-hook-env-inherit; runc's hooks,
+# through Go's exec, do), one with env gets that alone
+new_bundle B
+cfg "$B" '.hooks.createContainer = [{path: "/bin/sh", args: ["sh", "-c", "pwd -P > \($o)/cwd; touch ./created-here"]}]
+	| .hooks.prestart = [{path: "/bin/sh", args: ["sh", "-c", "echo \"${CONF_HOOK_INHERIT-unset}:${CONF_HOOK_OWN-unset}\" > \($o)/env"], env: ["CONF_HOOK_OWN=own"]}]
+	| .hooks.poststart = [{path: "/bin/sh", args: ["sh", "-c", "echo \"${CONF_HOOK_INHERIT-unset}\" > \($o)/env2"]}]' \
+	--arg o "$B/out"
+export CONF_HOOK_INHERIT=inherited
+brig_run "$B"
+unset CONF_HOOK_INHERIT
+check_rc "[brig] a container whose hooks read their cwd and environment runs" 0
+check_eq "[brig] a createContainer hook runs with the rootfs as its cwd (runc)" \
+	"$(cd "$B/rootfs" && pwd -P)" "$(cat "$B/out/cwd" 2>/dev/null)"
+check_true "[brig] ... where a relative path lands in the rootfs" "no $B/rootfs/created-here" \
+	test -e "$B/rootfs/created-here"
+check_eq "[runc] a hook with env gets that env alone" \
+	"unset:own" "$(cat "$B/out/env" 2>/dev/null)"
+check_eq "[runc] a hook without env inherits brig's environment" \
+	"inherited" "$(cat "$B/out/env2" 2>/dev/null)"
+
 conf_finish

@@ -162,6 +162,22 @@ else
 	set_args "$B" /bin/probe ids
 	brig_run "$B"
 	check_succeeds "[config-linux.md#user-namespace-mappings] the default spec's mounts work in a user namespace"
+	# A bind source only host root may reach (runc's "userns with inaccessible
+	# mount"): brig opens it before the user namespace, as runc does
+	mkdir -p "$CONF_TMP/inaccessible/dir"
+	echo secret-ok >"$CONF_TMP/inaccessible/dir/file"
+	chmod 700 "$CONF_TMP/inaccessible"
+	userns_bundle B
+	add_mount "$B" /mnt/in bind "$CONF_TMP/inaccessible/dir" rbind ro
+	set_args "$B" /bin/cat /mnt/in/file
+	brig_run "$B"
+	check_eq "[runc] in a user namespace, a bind of a source the mapped root cannot reach works" \
+		secret-ok "$OUT"
+	brig_create "$B"
+	brig start "$ID"
+	wait_for 5 status_is "$ID" stopped
+	check_eq "[runc] ... with create and start too" secret-ok "$(cat "$CONF_TMP/$ID.out" 2>/dev/null)"
+	brig delete "$ID"
 fi
 
 # ---- time namespace offsets ------------------------------------------------

@@ -64,6 +64,21 @@ check_eq "[config.md#process] cwd is entered as the process's user" /home/tester
 cfg "$B" '.process.cwd = "tmp"'
 brig_create "$B"
 check_error_line "[config.md#process] cwd MUST be an absolute path: a relative one is an error" create
+# runc and crun make a missing cwd (crun's cwd-not-exist), also under a
+# read-only root; brig enters it with its own privileges before the user
+# change, so a cwd only root may enter works for any user, as with runc
+# ("runc create can chdir if runc has access")
+cfg "$B" '.process.cwd = "/no/such/dir" | .root.readonly = true | del(.process.user)'
+brig_run "$B"
+check_eq "[runc] a missing cwd is created, under a read-only root too" /no/such/dir "$(kv cwd)"
+check_true "[runc] ... in the container's rootfs, mode 0755" "$(stat -c %a "$B/rootfs/no/such/dir" 2>&1)" \
+	test "$(stat -c %a "$B/rootfs/no/such/dir" 2>/dev/null)" = 755
+mkdir -p "$B/rootfs/rootonly"
+chmod 700 "$B/rootfs/rootonly"
+cfg "$B" '.process.cwd = "/rootonly" | .root.readonly = false | .process.user = {uid: 42, gid: 42}'
+brig_run "$B"
+check_eq "[runc] a cwd only root may enter is entered before the user change" /rootonly "$(kv cwd)"
+check_rc "[runc] ... and the process runs as its user" 0
 
 # ---- user ----------------------------------------------------------------------
 
@@ -153,6 +168,15 @@ else
 	brig_run "$B"
 	check_eq "[config.md#linux-process] oomScoreAdj set: the runtime MUST set oom_score_adj to it" "$want" \
 		"$(kv oom_score_adj)"
+	# exec's process writes its own, before it joins the container (Docker's
+	# exec process carries the container's oomScoreAdj)
+	cfg "$B" '.process.args = ["/bin/sleep", "600"]'
+	brig_create "$B"
+	brig start "$ID"
+	brig exec "$ID" /bin/probe oom
+	check_eq "[config.md#linux-process] ... and exec's process gets it too" "$want" "$(kv oom_score_adj)"
+	brig delete -f "$ID"
+	cfg "$B" '.process.args = ["/bin/probe", "oom"]'
 	cfg "$B" 'del(.process.oomScoreAdj)'
 	runtime_oom=$((CUR_OOM + 50))
 	new_id ID

@@ -37,6 +37,20 @@ brig_run "$B" --no-pivot
 check_succeeds "[runc] run --no-pivot works"
 check_eq "[runc] --no-pivot: root.path is the container's /" file "$(kv in.type)"
 check_eq "[runc] --no-pivot: the host's files are out of reach" missing "$(kv host.type)"
+# ... and leaves no full proc or sysfs of the runtime's in the container's
+# mount namespace: with one there, a process that makes a user namespace may
+# mount a fresh proc (runc's "--no-pivot must not expose bare /proc")
+new_bundle B
+# (mapping the parent's root into a user namespace takes CAP_SETFCAP since Linux 5.12)
+caps='["CAP_SYS_ADMIN", "CAP_SETFCAP", "CAP_SETUID", "CAP_SETGID"]'
+cfg "$B" "del(.linux.seccomp) | .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}"
+set_args "$B" /bin/sh -c 'unshare -mrpf true && echo userns=ok; unshare -mrpf sh -c "mount -t proc none /proc" 2>/dev/null && echo proc=mounted || echo proc=refused'
+brig_run "$B" --no-pivot
+if [ "$(kv userns)" != ok ]; then
+	skip "[runc] --no-pivot: no fresh proc in a user namespace" "unshare -mrpf fails in the container here: $OUT $ERR"
+else
+	check_eq "[runc] --no-pivot: a user namespace in the container cannot mount a fresh proc" refused "$(kv proc)"
+fi
 
 # ---- default filesystems and mounts ----------------------------------------
 

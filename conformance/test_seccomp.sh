@@ -38,6 +38,21 @@ check_contains "[config-linux.md#seccomp] SCMP_ACT_ERRNO with errnoRet: the sysc
 	"$EDQUOT_MSG" "$ERR$OUT"
 check_contains "[config-linux.md#seccomp] ... and the program goes on" "rc=1" "$OUT"
 
+# startContainer hooks run under the container's filter, as runc's run from
+# its init after loading it (runc's seccomp test): the same mkdir fails there
+shell_bundle B 'echo program-ran'
+allow_all "$B"
+seccomp "$B" '.syscalls += [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 122}]'
+cfg "$B" '.root.readonly = false | .hooks.startContainer = [{path: "/bin/mkdir", args: ["mkdir", "/tmp/hook-made"]}]'
+brig_run "$B"
+check_fails "[runc] a startContainer hook runs under the container's seccomp filter: mkdir refused fails it"
+check_contains "[runc] ... the error is the hook's, with the filter's errno" "$EDQUOT_MSG" "$ERR"
+check_true "[runc] ... and nothing was made" "$B/rootfs/tmp/hook-made exists" test ! -e "$B/rootfs/tmp/hook-made"
+seccomp "$B" '.syscalls = []'
+brig_run "$B"
+check_rc "[brig] ... the same hook without the rule runs, and so does the container" 0
+check_true "[brig] ... and made its directory" "no $B/rootfs/tmp/hook-made" test -d "$B/rootfs/tmp/hook-made"
+
 shell_bundle B 'mkdir /dev/shm/d; echo rc=$?'
 seccomp "$B" '.defaultErrnoRet = 122 | .syscalls[0].names -= ["mkdir", "mkdirat"]'
 brig_run "$B"
@@ -309,6 +324,15 @@ else
 	RC=$?
 	check_rc "[brig] with sendmsg in the notify set the listener still gets the fd" 0
 	check_contains "[brig] ... and answers the container's syscalls" "$EDQUOT_MSG" "$OUT"
+
+	# no agent listening: runc's words (its seccomp-notify test greps them)
+	notify_bundle B '["mkdir"]'
+	cfg "$B" '.linux.seccomp.listenerPath = $p' --arg p "$CONF_TMP/no-agent.sock"
+	brig_create "$B"
+	check_fails "[runc] SCMP_ACT_NOTIFY without an agent listening fails create"
+	check_contains "[runc] ... in runc's words, naming the path" \
+		"failed to connect with seccomp agent at listenerPath '$CONF_TMP/no-agent.sock'" "$ERR"
+	check_no_container
 
 	# write and sendmsg notified while brig itself still uses them (the
 	# filter loads during create): the agent has the fd before either.

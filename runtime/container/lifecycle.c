@@ -135,9 +135,17 @@ static int start_hooks(void *v, struct brig_error *err)
 {
 	struct starting *st = v;
 	struct container *c = st->c;
+	const struct spec_hook_list *hooks = &st->s->hooks[SPEC_HOOK_START_CONTAINER];
+	if (!hooks->n)
+		return 0;
+	/* they run under the container's seccomp filter, as runc's do */
+	_cleanup_filter_ struct filter *f = NULL;
+	if (st->s->linux.seccomp.present &&
+	    !(f = filter_compile(&st->s->linux.seccomp, &(struct filter_opts){0}, err)))
+		return err_wrap(err, "startContainer hooks: seccomp");
 	_cleanup_free_ char *created = lifecycle_state_json(c, SPEC_STATUS_CREATED);
-	if (hooks_run_in(&st->s->hooks[SPEC_HOOK_START_CONTAINER], "startContainer", created,
-			 c->state.pid, st->pidfd, c->state.rootfs, err) < 0) {
+	if (hooks_run_in(hooks, "startContainer", created, c->state.pid, st->pidfd, c->state.rootfs,
+			 f, err) < 0) {
 		lifecycle_kill(c, SIGKILL, false, &(struct brig_error){0});
 		return -1;
 	}

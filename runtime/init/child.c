@@ -110,7 +110,13 @@ static int create_container_hooks(struct child_ctx *c, struct brig_error *err)
 	/* In the container's namespaces, before pivot_root: the path is still
 	 * the runtime's. */
 	const struct spec_hook_list *l = &c->plan->spec->hooks[SPEC_HOOK_CREATE_CONTAINER];
-	return l->n ? hooks_run(l, "createContainer", c->hook_state, false, err) : 0;
+	if (!l->n)
+		return 0;
+	/* with the rootfs as their cwd, as runc runs them (pivot_root chdirs
+	 * there again) */
+	if (fchdir(c->root_fd) < 0)
+		return err_sys(err, "chdir to the rootfs");
+	return hooks_run(l, "createContainer", c->hook_state, false, err);
 }
 
 /* After pivot_root: the procfs brig's own writes go through (sysctl, exec
@@ -183,11 +189,34 @@ static int set_home(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
+/* A missing cwd is made, as runc and crun make it: in the container's root
+ * (after pivot_root, where its symlinks cannot leave it), before the root
+ * may turn read-only. */
+static int create_cwd(struct child_ctx *c, struct brig_error *err)
+{
+	const char *cwd = c->plan->proc->cwd;
+	struct stat st;
+	if (stat(cwd, &st) == 0 || errno != ENOENT)
+		return 0; /* there, or a problem change_dir reports */
+	if (mkdir_p(cwd, 0755, err) < 0)
+		return err_wrap(err, "create cwd '%s'", cwd);
+	return 0;
+}
+
+/* With brig's privileges, as runc does: a cwd root may enter but the user
+ * may not is fine. Only a permission error is left to the user to retry
+ * (check_cwd_as_user), for a cwd the user may enter and root may not (a
+ * volume of the user's on a root-squashing filesystem). */
 static int change_dir(struct child_ctx *c, struct brig_error *err)
 {
 	const char *cwd = c->plan->proc->cwd;
-	if (chdir(cwd) < 0)
-		return err_sys(err, "chdir to cwd '%s'", cwd);
+	c->cwd_as_user = false;
+	if (chdir(cwd) < 0) {
+		if (errno != EACCES && errno != EPERM)
+			return err_sys(err, "chdir to cwd '%s'", cwd);
+		c->cwd_as_user = true;
+		return 0;
+	}
 	/* A cwd reached through a leaked fd would be outside the root
 	 * (CVE-2024-21626): getcwd then says "(unreachable)". */
 	char buf[4096];
@@ -196,14 +225,18 @@ static int change_dir(struct child_ctx *c, struct brig_error *err)
 	return 0;
 }
 
-/* After the user change: the cwd must be reachable by the user too (the
- * first chdir, as root, checked that it is inside the container). */
+/* After the user change: the chdir root was refused, as the user. */
 static int check_cwd_as_user(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_user *u = &c->plan->proc->user;
-	if ((u->uid != 0 || u->gid != 0) && chdir(c->plan->proc->cwd) < 0)
-		return err_sys(err, "chdir to cwd '%s' as %u:%u", c->plan->proc->cwd, u->uid,
-			       u->gid);
+	const char *cwd = c->plan->proc->cwd;
+	if (!c->cwd_as_user)
+		return 0;
+	if (chdir(cwd) < 0)
+		return err_sys(err, "chdir to cwd '%s' as %u:%u", cwd, u->uid, u->gid);
+	char buf[4096];
+	if (!getcwd(buf, sizeof(buf)) || buf[0] != '/')
+		return err_set(err, EPERM, "cwd '%s' is outside the container", cwd);
 	return 0;
 }
 
@@ -291,6 +324,7 @@ static const struct step create_steps[] = {
     {"run createContainer hooks", create_container_hooks},
     {"pivot root", mounts_pivot},
     {"set root propagation", mounts_finish_root},
+    {"create cwd", create_cwd}, /* before the root may turn read-only */
     {"open procfs", open_procfs},
     {"set up console", console_setup}, /* needs the container's devpts */
     {"apply sysctl", apply_sysctl},    /* before /proc/sys turns read-only */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-/* Running one list of hooks: each gets the state JSON on stdin, its own args
- * and env (and nothing of brig's), and is killed at its timeout. Output is
- * collected and put in the error when the hook fails. */
+/* Running one list of hooks: each gets the state JSON on stdin, its own args,
+ * its env, or brig's environment when it has none (runc's hooks, Go's exec,
+ * do so; crun's test-hook-env-inherit), and is killed at its timeout. Output
+ * is collected and put in the error when the hook fails. */
 #include "runtime/init/init.h"
 
 #include <fcntl.h>
@@ -29,9 +30,10 @@ struct hook_io {
 /* Where a hook runs: the runtime's namespaces, or (startContainer) those of
  * a container process. */
 struct hook_where {
-	int pidfd;	  /* -1: the runtime's */
-	int flags;	  /* the CLONE_NEW* namespaces to join */
-	const char *root; /* no mount namespace: chroot here */
+	int pidfd;		     /* -1: the runtime's */
+	int flags;		     /* the CLONE_NEW* namespaces to join */
+	const char *root;	     /* no mount namespace: chroot here */
+	const struct filter *filter; /* the container's seccomp filter, loaded before the exec */
 };
 
 /* In the container's namespaces; the pid namespace takes a fork, and this
@@ -64,7 +66,6 @@ static void enter(const struct hook_where *w)
 static void hook_child(const struct spec_hook *h, int in, int out, const struct hook_where *w,
 		       pid_t parent)
 {
-	char *empty[] = {NULL};
 	char *argv0[] = {h->path, NULL};
 	sigset_t none;
 	sigemptyset(&none);
@@ -86,7 +87,18 @@ static void hook_child(const struct spec_hook *h, int in, int out, const struct 
 		enter(&moved);
 		close(3);
 	}
-	execve(h->path, h->args && h->args[0] ? h->args : argv0, h->env ? h->env : empty);
+	/* startContainer hooks run under the container's filter, as runc's run
+	 * from its init after the filter is loaded. A notify filter is not: no
+	 * agent would answer the hook's calls. */
+	if (w->filter && !w->filter->notify) {
+		struct brig_error e = {0};
+		if (filter_load(w->filter, &e) < 0) {
+			dprintf(2, "load the container's seccomp filter: %s", e.msg);
+			_exit(127);
+		}
+	}
+	/* runc's (Go's exec.Cmd): the env given, else the runtime's own */
+	execve(h->path, h->args && h->args[0] ? h->args : argv0, h->env ? h->env : environ);
 	dprintf(2, "exec '%s': %s", h->path, strerror(errno));
 	_exit(127);
 }
@@ -230,11 +242,12 @@ int hooks_run(const struct spec_hook_list *list, const char *kind, const char *s
 }
 
 int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char *state_json,
-		 pid_t pid, int pidfd, const char *rootfs, struct brig_error *err)
+		 pid_t pid, int pidfd, const char *rootfs, const struct filter *filter,
+		 struct brig_error *err)
 {
 	if (list->n == 0)
 		return 0;
-	struct hook_where w = {.pidfd = pidfd, .root = rootfs};
+	struct hook_where w = {.pidfd = pidfd, .root = rootfs, .filter = filter};
 	w.flags = ns_differing(pid, err);
 	if (w.flags < 0)
 		return -1;

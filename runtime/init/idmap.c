@@ -77,11 +77,29 @@ static int idmap_tree(const struct spec *s, struct mount_plan *p, struct brig_er
 	return 0;
 }
 
+/* A bind source opened here, with brig's own privileges: inside the container's user
+ * namespace the child may not reach it (a 0700 directory of root's; runc opens its bind
+ * sources before entering the namespace too). Where brig may not clone mount trees (an
+ * unprivileged brig) the child binds by path, as before. */
+static int bind_tree(struct mount_plan *m, struct brig_error *err)
+{
+	unsigned rec = m->opts.recursive ? AT_RECURSIVE : 0;
+	int tree = (int)syscall(SYS_open_tree, AT_FDCWD, m->source,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec);
+	if (tree < 0)
+		return errno == EPERM ? 0 : err_sys(err, "open_tree '%s'", m->source);
+	m->tree_fd = tree;
+	return 0;
+}
+
 int plan_idmapped_mounts(const struct spec *s, struct child_plan *p, struct brig_error *err)
 {
+	bool userns = s->linux.namespaces[SPEC_NS_USER].present;
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		struct mount_plan *m = &p->mounts[i];
 		bool wanted = m->opts.idmap || m->m->n_uid_mappings || m->m->n_gid_mappings;
+		if (!wanted && userns && m->kind == MOUNT_BIND && bind_tree(m, err) < 0)
+			return err_wrap(err, "mounts[%zu] (%s)", i, m->dest);
 		if (!wanted)
 			continue;
 		if (m->kind != MOUNT_BIND)
@@ -98,7 +116,7 @@ int mount_attach_tree(int tree_fd, int target_fd, struct brig_error *err)
 {
 	if (syscall(SYS_move_mount, tree_fd, "", target_fd, "",
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return err_sys(err, "attach idmapped mount");
+		return err_sys(err, "attach the mount");
 	return 0;
 }
 

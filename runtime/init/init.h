@@ -55,7 +55,7 @@ struct mount_plan {
 	const char *fstype;
 	bool source_is_dir; /* bind: create a directory (else a file) as target */
 	struct spec_mount_opts opts;
-	int tree_fd;	/* an idmapped tree made by the parent, -1 otherwise */
+	int tree_fd; /* a tree the parent cloned (idmapped, or a bind in a user namespace), or -1 */
 	bool ro_at_end; /* "ro" tmpfs or /dev: mounted rw, made read-only by the last
 			 * tree step (devices, mount points and copy-up go in first) */
 };
@@ -167,6 +167,7 @@ struct child_ctx {
 	int report_fd;	    /* closes when the program execs; exec errors go there */
 	int exec_conn;	    /* brig-init's dup of report_fd, inheritable; -1 until prepared */
 	int exec_wait;	    /* brig-init's dup of the exec fifo, inheritable; -1: none */
+	bool cwd_as_user;   /* root could not enter the cwd: the user tries (runc's order) */
 	char *exec_path;    /* the resolved program */
 	char *hook_state;   /* state JSON for createContainer hooks */
 };
@@ -263,9 +264,11 @@ int procfs_pid_write(pid_t pid, const char *file, const char *data, size_t len,
 int hooks_run(const struct spec_hook_list *list, const char *kind, const char *state_json,
 	      bool keep_going, struct brig_error *err);
 /* The same, each hook in the namespaces of process pid (pidfd); rootfs is its
- * root when it has no mount namespace of its own. Stops at the first failure. */
+ * root when it has no mount namespace of its own; filter (not NULL, not a notify one) is
+ * loaded in each hook before its exec. Stops at the first failure. */
 int hooks_run_in(const struct spec_hook_list *list, const char *kind, const char *state_json,
-		 pid_t pid, int pidfd, const char *rootfs, struct brig_error *err);
+		 pid_t pid, int pidfd, const char *rootfs, const struct filter *filter,
+		 struct brig_error *err);
 /* The CLONE_NEW* namespaces of pid that differ from brig's own. */
 int ns_differing(pid_t pid, struct brig_error *err);
 

@@ -464,6 +464,68 @@ int mounts_prepare_root(struct child_ctx *c, struct brig_error *err)
 	return bind_rootfs(c, err);
 }
 
+/* mountinfo's octal escapes (\040 for a space) undone in place. */
+static void unescape_mountinfo(char *s)
+{
+	char *o = s;
+	for (char *i = s; *i; o++) {
+		if (i[0] == '\\' && i[1] >= '0' && i[1] <= '3' && i[2] >= '0' && i[2] <= '7' &&
+		    i[3] >= '0' && i[3] <= '7') {
+			*o = (char)((i[1] - '0') * 64 + (i[2] - '0') * 8 + (i[3] - '0'));
+			i += 4;
+		} else {
+			*o = *i++;
+		}
+	}
+	*o = '\0';
+}
+
+static int cmp_len_desc(const void *a, const void *b)
+{
+	size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/* --no-pivot keeps the runtime's mounts below the moved rootfs, reachable no more but
+ * still there: a full proc or sysfs among them lets a process that makes a user
+ * namespace mount a fresh one (the kernel allows it while a full one is visible to the
+ * mount namespace). runc's msMoveRoot detaches them first, or covers them with an empty
+ * tmpfs where they cannot be detached; so does brig. */
+static int hide_host_pseudofs(const char *rootfs, struct brig_error *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return err_sys(err, "open /proc/self/mountinfo");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0, n = 0, len = strlen(rootfs);
+	_cleanup_strv_ char **v = NULL;
+	while (getline(&line, &cap, f) > 0) {
+		char mp[4096], fstype[64];
+		const char *dash = strstr(line, " - ");
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1 ||
+		    sscanf(dash, " - %63s", fstype) != 1)
+			continue;
+		if (strcmp(fstype, "proc") && strcmp(fstype, "sysfs"))
+			continue;
+		unescape_mountinfo(mp);
+		if (!strncmp(mp, rootfs, len) && (mp[len] == '/' || mp[len] == '\0'))
+			continue; /* the container's own */
+		v = xrealloc(v, (n + 2) * sizeof(char *));
+		v[n++] = xstrdup(mp);
+		v[n] = NULL;
+	}
+	if (n)
+		qsort(v, n, sizeof(char *), cmp_len_desc);
+	for (size_t i = 0; i < n; i++) {
+		if (umount2(v[i], MNT_DETACH) == 0 || errno == ENOENT)
+			continue;
+		if (mount("tmpfs", v[i], "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  "size=0,mode=0") < 0)
+			return err_sys(err, "--no-pivot: hide the runtime's %s", v[i]);
+	}
+	return 0;
+}
+
 int mounts_pivot(struct child_ctx *c, struct brig_error *err)
 {
 	const char *rootfs = c->plan->rootfs;
@@ -472,6 +534,8 @@ int mounts_pivot(struct child_ctx *c, struct brig_error *err)
 		if (fchdir(c->root_fd) < 0 || chroot(".") < 0)
 			return err_sys(err, "chroot into '%s'", rootfs);
 	} else if (c->plan->no_pivot) {
+		if (hide_host_pseudofs(rootfs, err) < 0)
+			return -1;
 		if (fchdir(c->root_fd) < 0)
 			return err_sys(err, "chdir '%s'", rootfs);
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
