@@ -26,6 +26,23 @@ struct exec_run {
 	const char *pid_file;
 };
 
+/* Into the container's cgroup (or the --cgroup sub-cgroups) at clone, and its
+ * v1 ones at the sync. */
+static int exec_cgroup(struct container *c, const struct exec_opts *o, struct exec_run *x,
+		       struct brig_error *err)
+{
+	if (cgroup_load(&c->state, &x->cg, err) < 0)
+		return -1;
+	if (o->sub_cgroups && *o->sub_cgroups) {
+		if (!x->cg.opened)
+			return cgroup_none_error(c->id, "exec --cgroup", err);
+		if (cgroups_enter_sub(&x->cg.host, &x->cg.cg, o->sub_cgroups, err) < 0)
+			return -1;
+	}
+	x->plan.cgroup_sync = x->cg.active && x->cg.cg.n_v1 > 0;
+	return 0;
+}
+
 static int exec_plan(struct container *c, struct spec *s, const struct exec_opts *o,
 		     const char *cache_dir, struct exec_run *x, struct brig_error *err)
 {
@@ -47,16 +64,8 @@ static int exec_plan(struct container *c, struct spec *s, const struct exec_opts
 	p->join_flags = ns_differing(c->state.pid, err);
 	if (p->join_flags < 0)
 		return -1;
-	/* into the container's cgroup at clone, and its v1 ones at the sync */
-	if (cgroup_load(&c->state, &x->cg, err) < 0)
+	if (exec_cgroup(c, o, x, err) < 0)
 		return -1;
-	if (o->sub_cgroups && *o->sub_cgroups) {
-		if (!x->cg.opened)
-			return cgroup_none_error(c->id, "exec --cgroup", err);
-		if (cgroups_enter_sub(&x->cg.host, &x->cg.cg, o->sub_cgroups, err) < 0)
-			return -1;
-	}
-	p->cgroup_sync = x->cg.active && x->cg.cg.n_v1 > 0;
 	/* the container's seccomp filter applies to this process too */
 	if (plan_seccomp(s, cache_dir, p, err) < 0)
 		return -1;
