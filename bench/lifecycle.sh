@@ -12,7 +12,7 @@
 #
 #   RUNTIME   a runtime binary, or LABEL=BINARY (to compare two builds of one runtime),
 #             either with @systemd or @cgroupfs after it: that runtime's cgroup driver.
-#             Default: brig ($BRIG, else /tmp/bench-build/runtime/brig, built if missing),
+#             Default: brig ($BRIG, else /tmp/bench-build/runtime/cli/brig, built if missing),
 #             runc, and crun (only with -L on a hybrid cgroup host, which crun 1.8 refuses)
 #   -n N      iterations (default 100)
 #   -b DIR    bundles from make-bundle.sh (default /tmp/bench-bundles, built if missing)
@@ -84,7 +84,7 @@ add_runtime() { # LABEL BINARY [DRIVER]
 	DRV+=("${3:-$DRIVER}")
 }
 if [ $# -eq 0 ]; then
-	brig=${BRIG:-/tmp/bench-build/runtime/brig}
+	brig=${BRIG:-/tmp/bench-build/runtime/cli/brig}
 	if [ ! -x "$brig" ] && [ -z "${BRIG:-}" ]; then
 		echo "# building brig into /tmp/bench-build" >&2
 		cmake -S "$HERE/.." -B /tmp/bench-build -DCMAKE_BUILD_TYPE=Release >&2

@@ -8,7 +8,7 @@
 # per iteration (plain first, then net first). Prints the medians of create,
 # delete and both, and the median of the differences net - plain over pairs
 # of iterations (each variant once first and once second).
-#   BRIG      the brig binary ($BRIG, else /tmp/bench-build/runtime/brig, built if missing)
+#   BRIG      the brig binary ($BRIG, else /tmp/bench-build/runtime/cli/brig, built if missing)
 #   -n N      iterations (default 100)
 #   -b DIR    bundles from make-bundle.sh (default /tmp/bench-bundles, built if missing)
 #   -o DIR    raw samples and the report (default /tmp/bench-network.PID)
@@ -50,12 +50,12 @@ need() { # CMD PKG
 }
 need jq jq
 
-BRIG=${1:-${BRIG:-/tmp/bench-build/runtime/brig}}
+BRIG=${1:-${BRIG:-/tmp/bench-build/runtime/cli/brig}}
 if [ ! -x "$BRIG" ]; then
 	echo "# building brig into /tmp/bench-build" >&2
 	cmake -S "$HERE/.." -B /tmp/bench-build -DCMAKE_BUILD_TYPE=Release >&2
 	cmake --build /tmp/bench-build --target brig >&2
-	BRIG=/tmp/bench-build/runtime/brig
+	BRIG=/tmp/bench-build/runtime/cli/brig
 fi
 "$BRIG" network --help >/dev/null 2>&1 || { echo "network: $BRIG has no network verb" >&2; exit 2; }
 

@@ -8,7 +8,7 @@
 # against brig. The VM emulates its CPU (TCG) where the host has no KVM: absolute times
 # are slow there, the ratios are what counts.
 #
-#   BRIG   a brig binary (default /tmp/bench-build/runtime/brig, a Release build;
+#   BRIG   a brig binary (default /tmp/bench-build/runtime/cli/brig, a Release build;
 #          built if missing)
 #   -n N   iterations (default 30)
 #   -o DIR the report and samples (default /tmp/bench-systemd.PID; kept)
@@ -26,7 +26,7 @@ while getopts "n:o:h" o; do
 	esac
 done
 shift $((OPTIND - 1))
-BRIG=${1:-/tmp/bench-build/runtime/brig}
+BRIG=${1:-/tmp/bench-build/runtime/cli/brig}
 if [ ! -x "$BRIG" ] && [ $# = 0 ]; then
 	echo "# building brig into /tmp/bench-build" >&2
 	cmake -S "$REPO" -B /tmp/bench-build -DCMAKE_BUILD_TYPE=Release >&2

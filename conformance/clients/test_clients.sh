@@ -53,7 +53,7 @@ cl_apt() { # PACKAGE...: quietly; one apt-get update when the install fails
 prepare=0
 [ "${1:-}" = --prepare ] && prepare=1
 if [ $prepare = 0 ]; then
-	BRIG=${BRIG:-$HERE/../../build/runtime/brig}
+	BRIG=${BRIG:-$HERE/../../build/runtime/cli/brig}
 	[ -x "$BRIG" ] || { echo "BRIG must name the brig binary (ctest sets it): $BRIG" >&2; exit 1; }
 	BRIG=$(readlink -f "$BRIG")
 fi

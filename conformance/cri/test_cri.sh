@@ -101,7 +101,7 @@ fi
 # ---- what it needs --------------------------------------------------------------
 
 [ "$(id -u)" = 0 ] || skip "needs root"
-BRIG=${BRIG:-$HERE/../../build/runtime/brig}
+BRIG=${BRIG:-$HERE/../../build/runtime/cli/brig}
 [ -x "$BRIG" ] || { echo "BRIG must name the brig binary (ctest sets it): $BRIG" >&2; exit 1; }
 BRIG=$(readlink -f "$BRIG")
 

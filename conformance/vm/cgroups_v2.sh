@@ -6,7 +6,7 @@
 # not root, or the VM cannot be started here, with the reason).
 #
 # Usage (as root; ctest sets BRIG and PROBE):
-#   BRIG=build/runtime/brig PROBE=build/conformance/brig-probe bash conformance/vm/cgroups_v2.sh
+#   BRIG=build/runtime/cli/brig PROBE=build/conformance/brig-probe bash conformance/vm/cgroups_v2.sh
 # BRIG_VM_TIMEOUT (default 600) bounds the VM's run, in seconds.
 set -u
 here=$(cd "$(dirname "$0")" && pwd -P)

@@ -16,7 +16,7 @@
 # reason is printed).
 #
 # Usage (as root; ctest sets BRIG):
-#   BRIG=build/runtime/brig bash conformance/vm/clients_v2.sh
+#   BRIG=build/runtime/cli/brig bash conformance/vm/clients_v2.sh
 # env: BRIG_VM_TIMEOUT (default 1200 s, the VM's whole run), BRIG_VM_MEM
 #      (default 3072 MB: two daemons, podman and the containers), SCN_ONLY
 #      (the scenarios, an ERE; default below), RUNC, CRUN (none: no

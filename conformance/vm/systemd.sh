@@ -20,7 +20,7 @@
 # here: the reason is printed).
 #
 # Usage (as root; ctest sets BRIG and PROBE):
-#   BRIG=build/runtime/brig PROBE=build/conformance/brig-probe bash conformance/vm/systemd.sh
+#   BRIG=build/runtime/cli/brig PROBE=build/conformance/brig-probe bash conformance/vm/systemd.sh
 # env: SYSTEMD_PARTS (default "driver clients"), SYSTEMD_HYBRID
 #      (1; 0: no hybrid boot), BRIG_VM_TIMEOUT (the v2 boot's bound, 1200 s),
 #      BRIG_VM_MEM (3072 MB), and what ../clients takes (SCN_ONLY, RUNC,
