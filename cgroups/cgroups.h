@@ -252,6 +252,10 @@ int cgroups_add_pid(const struct cgroups_cgroup *cg, pid_t pid, bool v1_only,
 int cgroups_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_ms,
 		   struct brig_error *err);
 int cgroups_is_frozen(const struct cgroups_cgroup *cg, bool *ret, struct brig_error *err);
+/* create, before cgroups_create: whether the directories of cg that exist already are frozen
+ * (runc refuses such a cgroupsPath before it makes anything). */
+int cgroups_frozen_before_create(const struct cgroups_host *h, const struct cgroups_cgroup *cg,
+				 bool *ret, struct brig_error *err);
 /* Every pid in the cgroup and its sub-cgroups (ps), as a malloc'd array. */
 int cgroups_pids(const struct cgroups_cgroup *cg, pid_t **ret, size_t *ret_n,
 		 struct brig_error *err);

@@ -497,6 +497,12 @@ int cgroups_enter_sub(const struct cgroups_host *h, struct cgroups_cgroup *cg, c
 			_cleanup_free_ char *full = path_join(mount, d->path);
 			closep(&d->fd);
 			d->fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			/* runc's (Go's) words, which its tests grep */
+			if (d->fd < 0 && errno == ENOENT)
+				return err_set(err, ENOENT,
+					       "--cgroup %s: adding pid to cgroups: open "
+					       "%s/cgroup.procs: no such file or directory",
+					       *a, full);
 			if (d->fd < 0)
 				return err_sys(err, "--cgroup %s: adding pid to cgroup '%s'", *a,
 					       full);

@@ -111,6 +111,11 @@ static int memory_want(const struct plan_ctx *c, const struct spec_memory *m, st
 			       (unsigned long long)w->swappiness_v);
 	if (!w->swap || w->swap_v == -1)
 		return 0;
+	/* an update of swap alone on v1: memsw is written by itself, as runc does (the
+	 * kernel refuses it below the limit); v2's swap.max is the difference, which
+	 * needs the limit */
+	if (!w->limit && c->update && !cgroups_host_has_v2(c->h, "memory"))
+		return 0;
 	if (!w->limit || w->limit_v < 0)
 		return err_set(c->err, EINVAL,
 			       "linux.resources.memory.swap: needs a memory.limit (swap is the "

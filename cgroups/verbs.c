@@ -97,7 +97,7 @@ int cgroups_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_ms,
 int cgroups_is_frozen(const struct cgroups_cgroup *cg, bool *ret, struct brig_error *err)
 {
 	uint64_t v = 0;
-	int found = read_key_at(cg->v2.fd, "cgroup.events", "frozen", &v, err);
+	int found = cg->v2.fd < 0 ? 0 : read_key_at(cg->v2.fd, "cgroup.events", "frozen", &v, err);
 	if (found > 0 && v) {
 		*ret = true;
 		return 0;
@@ -203,5 +203,26 @@ int cgroups_kill_all(const struct cgroups_cgroup *cg, int sig, struct brig_error
 	int r = signal_all(cg, SIGKILL, err);
 	if (frozen)
 		cgroups_freeze(cg, false, 1000, &ignored);
+	return r;
+}
+
+int cgroups_frozen_before_create(const struct cgroups_host *h, const struct cgroups_cgroup *cg,
+				 bool *ret, struct brig_error *err)
+{
+	struct cgroups_cgroup probe = *cg;
+	_cleanup_free_ struct cgroups_dir *v1 = xcalloc(cg->n_v1 + 1, sizeof(*v1));
+	memcpy(v1, cg->v1, cg->n_v1 * sizeof(*v1));
+	probe.v1 = v1;
+	_cleanup_free_ char *v2 = path_join(h->v2_mount, cg->v2.path);
+	probe.v2.fd = open(v2, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 0; i < probe.n_v1; i++) {
+		const struct cgroups_v1_hierarchy *m = host_hierarchy(h, v1[i].hierarchy);
+		_cleanup_free_ char *p = m ? path_join(m->mount, v1[i].path) : NULL;
+		v1[i].fd = p ? open(p, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	}
+	int r = cgroups_is_frozen(&probe, ret, err);
+	closep(&probe.v2.fd);
+	for (size_t i = 0; i < probe.n_v1; i++)
+		closep(&v1[i].fd);
 	return r;
 }

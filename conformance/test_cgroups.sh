@@ -90,7 +90,7 @@ if start_ctr "$B"; then
 	check_contains "[runc] ... in runc's words" " .. is not a sub cgroup path" "$ERR"
 	brig exec --cgroup nonexistent "$ID" true
 	check_fails "[runc] exec --cgroup of a sub-cgroup that does not exist fails"
-	check_match "[runc] ... saying so" "adding pid .*o such file or directory" "$ERR"
+	check_match "[runc] ... saying so, in runc's words" " adding pid .*/nonexistent/cgroup.procs: no such file " "$ERR"
 	brig exec --cgroup whaaat:/ "$ID" true
 	check_fails "[runc] exec --cgroup with a controller that is not mounted fails"
 	check_contains "[runc] ... naming it" "unknown controller whaaat" "$ERR"
@@ -132,6 +132,10 @@ brig_create "$B"
 check_fails "[runc] create in a frozen cgroupsPath that existed before is refused, not a hang"
 check_contains "[runc] ... in runc's words" "container's cgroup unexpectedly frozen" "$ERR"
 check_no_container
+check_eq "[runc] ... and the frozen cgroup is left as it was" FROZEN \
+	"$(cat "$(v1_mount freezer)/$CG/freezer.state" 2>/dev/null)"
+brig_create "$B"
+check_fails "[runc] ... and so is a second create there"
 echo THAWED >"$(v1_mount freezer)/$CG/freezer.state" 2>/dev/null
 # with processes in it: runc warns, and runs the container there (the failed
 # create removed the unused cgroup: made again)

@@ -47,6 +47,7 @@ cfg "$B" '.root.readonly = false | .hooks.startContainer = [{path: "/bin/mkdir",
 brig_run "$B"
 check_fails "[runc] a startContainer hook runs under the container's seccomp filter: mkdir refused fails it"
 check_contains "[runc] ... the error is the hook's, with the filter's errno" "$EDQUOT_MSG" "$ERR"
+check_contains "[runc] ... in runc's words" "startContainer: error running hook #0" "$ERR"
 check_true "[runc] ... and nothing was made" "$B/rootfs/tmp/hook-made exists" test ! -e "$B/rootfs/tmp/hook-made"
 seccomp "$B" '.syscalls = []'
 brig_run "$B"

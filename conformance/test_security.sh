@@ -146,8 +146,9 @@ check_eq "[brig] a masked file binds the host's /dev/null, never the container's
 	"chr 1:3" "$(kv keys.type) $(kv keys.rdev)"
 
 # proc and sysfs only on an ordinary directory (runc's words), never through
-# a symlink: elsewhere in the rootfs, or over the container's root
-for target in fakeproc /; do
+# a symlink: elsewhere in the rootfs, over the container's root, or to nothing
+# (runc's "mask paths [prohibit symlink /proc]")
+for target in fakeproc / /symlink-to-nothing; do
 	new_bundle B
 	rmdir "$B/rootfs/proc"
 	mkdir -p "$B/rootfs/fakeproc"

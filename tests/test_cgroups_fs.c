@@ -627,7 +627,9 @@ START_TEST(test_enter_sub)
 	ck_assert_str_eq(err.msg, "--cgroup whaaat:/: unknown controller whaaat");
 	ck_assert_int_eq(cgroups_enter_sub(&h, &cg, missing, &err), -1);
 	ck_assert_int_eq(err.errnum, ENOENT);
-	ck_assert_msg(strstr(err.msg, "adding pid to cgroup"), "%s", err.msg);
+	ck_assert_msg(strstr(err.msg, " adding pid to cgroups: open ") &&
+			  strstr(err.msg, "/nonexistent/cgroup.procs: no such file or directory"),
+		      "%s", err.msg);
 	cgroups_cgroup_clear(&cg);
 	/* one controller's hierarchy moves, the others stay; "." and ".." within are fine */
 	mk("memory/ctr/sub");

@@ -234,19 +234,25 @@ char *cgroup_pending_record(const struct ctr_cgroup *cg)
 	return cgroups_record(&pending);
 }
 
-/* A cgroupsPath that existed before: a frozen one would freeze the process
- * before it reports anything (runc refuses it with these words), and one with
- * processes in it is shared with them (runc warns). */
+static int frozen_error(const struct ctr_cgroup *cg, struct brig_error *err)
+{
+	return err_set(err, EBUSY,
+		       "container's cgroup unexpectedly frozen (%s): thaw it or choose another "
+		       "linux.cgroupsPath",
+		       cg->cg.v2.path);
+}
+
+/* As runc checks every cgroup at create: a frozen one (made frozen before, in
+ * any hierarchy, or below a frozen parent) would freeze the process before it
+ * reports anything (runc refuses it with these words), and one with processes
+ * in it is shared with them (runc warns). */
 static int check_joined(const struct ctr_cgroup *cg, struct brig_error *err)
 {
 	bool frozen = false;
 	if (cgroups_is_frozen(&cg->cg, &frozen, err) < 0)
 		return -1;
 	if (frozen)
-		return err_set(err, EBUSY,
-			       "container's cgroup unexpectedly frozen (%s): thaw it or choose "
-			       "another linux.cgroupsPath",
-			       cg->cg.v2.path);
+		return frozen_error(cg, err);
 	_cleanup_free_ pid_t *pids = NULL;
 	size_t n = 0;
 	if (cgroups_pids(&cg->cg, &pids, &n, err) < 0)
@@ -262,6 +268,15 @@ int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err)
 	if (!cg->planned)
 		return 0;
 	drop_privileged_writes(&cg->plan, cg->cg.v2.path ? cg->cg.v2.path : "", rootless);
+	/* a frozen cgroupsPath that exists: refused before anything is made (so
+	 * nothing of it is undone either) */
+	bool frozen = false;
+	if (cgroups_frozen_before_create(&cg->host, &cg->cg, &frozen, err) < 0)
+		return err_wrap(err, "cgroup");
+	if (frozen) {
+		frozen_error(cg, err);
+		return err_wrap(err, "cgroup");
+	}
 	if (cgroups_create(&cg->host, &cg->plan, &cg->cg, err) < 0) {
 		if (may_skip(&cg->plan, err, rootless)) {
 			log_debug("no cgroup: %s", err->msg);
@@ -274,7 +289,7 @@ int cgroup_make(int rootless, struct ctr_cgroup *cg, struct brig_error *err)
 	}
 	cg->active = true;
 	claim_default_parent(cg);
-	if (cg->cg.v2.created == 0 && check_joined(cg, err) < 0)
+	if (check_joined(cg, err) < 0)
 		return err_wrap(err, "cgroup");
 	return apply_plan(cg, &cg->plan, rootless, err) < 0 ? err_wrap(err, "cgroup") : 0;
 }

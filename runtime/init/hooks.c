@@ -5,11 +5,13 @@
  * is collected and put in the error when the hook fails. */
 #include "runtime/init/init.h"
 
+#include <ctype.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -60,6 +62,17 @@ static void enter(const struct hook_where *w)
 	int status;
 	if (pid < 0 || waitpid(pid, &status, 0) < 0)
 		_exit(126);
+	if (WIFSIGNALED(status)) {
+		/* die of the hook's signal, so that brig reports it as such (no core) */
+		int sig = WTERMSIG(status);
+		setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
+		signal(sig, SIG_DFL);
+		sigset_t only;
+		sigemptyset(&only);
+		sigaddset(&only, sig);
+		sigprocmask(SIG_UNBLOCK, &only, NULL);
+		kill(getpid(), sig);
+	}
 	_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
@@ -198,7 +211,11 @@ static int wait_hook(const struct spec_hook *h, struct hook_io *io, struct brig_
 	if (si.si_code == CLD_EXITED)
 		return err_set(err, ECHILD, "exit status %d%s%s", si.si_status,
 			       io->out_len ? ": " : "", io->output);
-	return err_set(err, ECHILD, "killed by signal %d%s%s", si.si_status,
+	/* Go's words, as runc prints them ("signal: bad system call") */
+	char name[64];
+	snprintf(name, sizeof(name), "%s", strsignal(si.si_status));
+	name[0] = (char)tolower((unsigned char)name[0]);
+	return err_set(err, ECHILD, "signal: %s (signal %d)%s%s", name, si.si_status,
 		       io->out_len ? ": " : "", io->output);
 }
 
@@ -225,10 +242,11 @@ static int run_list(const struct spec_hook_list *list, const char *kind, const c
 		log_debug("%s hook %zu: %s", kind, i, h->path);
 		if (run_one(h, state_json, w, &e) == 0)
 			continue;
+		/* runc's words ("error running hook #N"), which its tests grep */
 		if (!keep_going)
-			return err_set(err, e.errnum, "%s hook %zu (%s): %s", kind, i, h->path,
-				       e.msg);
-		log_warn("%s hook %zu (%s): %s", kind, i, h->path, e.msg);
+			return err_set(err, e.errnum, "%s: error running hook #%zu (%s): %s", kind,
+				       i, h->path, e.msg);
+		log_warn("%s: error running hook #%zu (%s): %s", kind, i, h->path, e.msg);
 		ret = -1;
 	}
 	return keep_going ? 0 : ret;

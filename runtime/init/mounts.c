@@ -300,6 +300,17 @@ static int mount_tmpfs_copyup(struct child_ctx *c, const struct mount_plan *p, i
 static int open_ordinary_dir(struct child_ctx *c, const struct mount_plan *p,
 			     struct brig_error *err)
 {
+	/* a symlink there, even one to nothing, is refused before anything is made
+	 * through it (runc's mask test: rootfs/proc -> /symlink) */
+	struct brig_error le;
+	_cleanup_close_ int link = open_in_root_resolve(c->root_fd, p->dest, O_PATH | O_NOFOLLOW,
+							RESOLVE_NO_SYMLINKS, &le);
+	struct stat st;
+	if ((link < 0 && (le.errnum == ELOOP || le.errnum == ENOTDIR)) ||
+	    (link >= 0 && fstat(link, &st) == 0 && !S_ISDIR(st.st_mode)))
+		return err_set(err, ELOOP,
+			       "filesystem \"%s\" must be mounted on ordinary directory",
+			       p->fstype);
 	_cleanup_close_ int made = mkpath_in_root(c->root_fd, p->dest, true, err);
 	if (made < 0)
 		return -1;
