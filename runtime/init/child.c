@@ -405,7 +405,10 @@ static void close_inherited(struct child_plan *p)
 		syscall(SYS_close_range, r[i].first, r[i].last, 0);
 }
 
-void child_main(struct child_plan *p)
+/* The container process's steps, create's or exec's; it never returns (the
+ * last step execs). A failing step reports its error, named, to brig. */
+static __attribute__((noreturn)) void run_child(struct child_plan *p, const char *verb,
+						const struct step *steps, size_t n)
 {
 	struct child_ctx c = {.plan = p,
 			      .root_fd = -1,
@@ -419,10 +422,9 @@ void child_main(struct child_plan *p)
 
 	close_inherited(p);
 	reset_signals();
-	for (size_t i = 0; i < ARRAY_SIZE(create_steps); i++) {
-		if (fault_point("child", i, create_steps[i].name, &err) < 0 ||
-		    create_steps[i].run(&c, &err) < 0) {
-			err_wrap(&err, "%s", create_steps[i].name);
+	for (size_t i = 0; i < n; i++) {
+		if (fault_point(verb, i, steps[i].name, &err) < 0 || steps[i].run(&c, &err) < 0) {
+			err_wrap(&err, "%s", steps[i].name);
 			/* after "report ready" nobody reads the sync socket */
 			if (p->sync_fd >= 0)
 				sync_fail(p->sync_fd, &err);
@@ -430,6 +432,11 @@ void child_main(struct child_plan *p)
 		}
 	}
 	_exit(127);
+}
+
+void child_main(struct child_plan *p)
+{
+	run_child(p, "child", create_steps, ARRAY_SIZE(create_steps));
 }
 
 /* exec: every namespace of the init at once through its pidfd. The pid
@@ -492,24 +499,5 @@ static const struct step exec_steps[] = {
 
 void exec_child_main(struct child_plan *p)
 {
-	struct child_ctx c = {.plan = p,
-			      .root_fd = -1,
-			      .report_fd = -1,
-			      .proc_fd = -1,
-			      .ctr_proc_fd = -1,
-			      .null_fd = -1,
-			      .exec_conn = -1,
-			      .exec_wait = -1};
-	struct brig_error err = {0};
-
-	close_inherited(p);
-	reset_signals();
-	for (size_t i = 0; i < ARRAY_SIZE(exec_steps); i++) {
-		if (fault_point("exec-child", i, exec_steps[i].name, &err) < 0 ||
-		    exec_steps[i].run(&c, &err) < 0) {
-			err_wrap(&err, "%s", exec_steps[i].name);
-			sync_fail(p->sync_fd, &err);
-		}
-	}
-	_exit(127);
+	run_child(p, "exec-child", exec_steps, ARRAY_SIZE(exec_steps));
 }
