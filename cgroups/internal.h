@@ -91,6 +91,8 @@ int systemd_annotations(struct cgroups_props *p, const struct spec_kv *annotatio
 
 /* A connection to a systemd manager (systemd_bus.c). */
 struct sd_bus;
+/* dlopens libsystemd on first use (systemd_lib.c): bus_open calls it first. */
+int cgroups_sdlib_load(struct brig_error *err);
 int bus_open(enum cgroups_manager m, struct sd_bus **ret, struct brig_error *err);
 /* StartTransientUnit with props and PIDs=[pid] (pid 0: none), waiting for the job;
  * *ret_queued once systemd took the job (a failure after that leaves a unit of ours). */

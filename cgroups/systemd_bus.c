@@ -69,6 +69,8 @@ static int connect_one(const char *address, bool bus_client, sd_bus **ret)
 
 int bus_open(enum cgroups_manager m, sd_bus **ret, struct brig_error *err)
 {
+	if (cgroups_sdlib_load(err) < 0)
+		return -1;
 	struct cgroups_bus_addresses a;
 	cgroups_systemd_addresses(m, geteuid(), getenv("DBUS_SYSTEM_BUS_ADDRESS"),
 				  getenv("DBUS_SESSION_BUS_ADDRESS"), getenv("XDG_RUNTIME_DIR"),

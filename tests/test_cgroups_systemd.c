@@ -3,8 +3,15 @@
  * (unit, slice, nesting, the cgroup path, errors), the state record's unit line, the
  * D-Bus property lists for create and update (exact lists, in order), the cpu quota
  * rounding shared with the files, the device rules as DeviceAllow, the
- * org.systemd.property.* annotations, and the bus addresses tried. */
+ * org.systemd.property.* annotations, the bus addresses tried, and libsystemd loaded
+ * only by the first connection. */
 #include "test_cgroups.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 Suite *test_suite(void);
 
@@ -547,6 +554,32 @@ START_TEST(test_addresses)
 }
 END_TEST
 
+/* libsystemd is loaded by the first connection, not at brig's start (systemd_lib.c):
+ * a manager that does not answer then fails in sd_bus_start, through the library. */
+START_TEST(test_sdlib_lazy)
+{
+	ck_assert_ptr_null(dlopen("libsystemd.so.0", RTLD_NOW | RTLD_NOLOAD));
+	char dir[] = "/tmp/brig-test-sdlib.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	setenv("XDG_RUNTIME_DIR", dir, 1);
+	unsetenv("DBUS_SESSION_BUS_ADDRESS");
+	struct brig_error err = {0};
+	char *cgroup = NULL;
+	ck_assert_int_eq(cgroups_systemd_manager_cgroup(CGROUPS_MANAGER_USER, &cgroup, &err), -1);
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "cannot reach the user's systemd over D-Bus (unix:path=%s/bus: No such file or "
+		 "directory; unix:path=%s/systemd/private: No such file or directory)",
+		 dir, dir);
+	ck_assert_str_eq(err.msg, want);
+	ck_assert_int_eq(err.errnum, ENOENT);
+	void *h = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_NOLOAD);
+	ck_assert_ptr_nonnull(h);
+	dlclose(h);
+	rmdir(dir);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("cgroups_systemd");
@@ -564,6 +597,7 @@ Suite *test_suite(void)
 	tcase_add_test(tc, test_annotations);
 	tcase_add_loop_test(tc, test_annotation_errors, 0, ARRAY_SIZE(bad_annotations));
 	tcase_add_test(tc, test_addresses);
+	tcase_add_test(tc, test_sdlib_lazy);
 	suite_add_tcase(s, tc);
 	return s;
 }
