@@ -14,6 +14,7 @@ kubelet's systemd driver does (for the systemd VM; cgroupfs by default).
 """
 import argparse
 import json
+import math
 import os
 import re
 import subprocess
@@ -111,8 +112,14 @@ class Cgroup:
         return (read(d + "/cgroup.procs") or "").split() if d else []
 
 
-def shares_to_weight(shares):
-    return 1 + ((shares - 2) * 9999) // 262142
+def shares_to_weight(shares, handler):
+    """cpu.shares as cgroup v2's cpu.weight. brig maps them as runc 1.3 and crun 1.23
+    do (a quadratic in log2(shares) through 2 -> 1, 1024 -> 100, 262144 -> 10000:
+    kubernetes#131216); runc 1.1 (Debian's) linearly, which puts 1024 at 39."""
+    if handler != "brig":
+        return 1 + ((shares - 2) * 9999) // 262142
+    l = math.log2(shares)
+    return math.ceil(10 ** ((l * l + 125 * l) / 612.0 - 7.0 / 34.0))
 
 
 class Run:
@@ -124,6 +131,7 @@ class Run:
         self.netns = a.netns
         self.driver = os.environ.get("CRI_CGROUP_DRIVER", "cgroupfs")
         self.pods = []
+        self.parents = {}
         self.seq = 0
         self.timings = []
 
@@ -159,6 +167,7 @@ class Run:
             cfg["hostname"] = ""
         pid_ = self.c.call("RunPodSandbox", {"config": cfg, "runtime_handler": self.handler})["pod_sandbox_id"]
         self.pods.append(pid_)
+        self.parents[pid_] = cfg["linux"]["cgroup_parent"]
         return Pod(self, pid_, cfg, ns)
 
     def exec(self, cid, cmd, timeout=20):
@@ -187,6 +196,11 @@ class Run:
         self.c.call("RemovePodSandbox", {"pod_sandbox_id": pod_id})
         if pod_id in self.pods:
             self.pods.remove(pod_id)
+        parent = self.parents.pop(pod_id, None)
+        if self.driver == "systemd" and parent:
+            # kubelet's systemd driver made the pod's slice, and stops it when the
+            # pod is gone (the containers' scopes in it are the runtime's)
+            subprocess.run(["systemctl", "stop", parent], check=False)
         return time.time() - t0
 
     def sweep(self):
@@ -309,10 +323,18 @@ def stop_shared_pid_kills_children(r):
     t0 = time.time()
     t.start()
     expect(wait_until(lambda: not alive(init), 10), "the init did not exit on SIGTERM")
-    gone = wait_until(lambda: not alive(child), 1.0, 0.02)
+    t_init = time.time()
+    # 1 s on a host; under emulation (the systemd VM) a brig process alone takes
+    # 0.3 s to start: CRI_KILL_ALL_WITHIN there, still below the shim's 2 s
+    within = float(os.environ.get("CRI_KILL_ALL_WITHIN", "1.0"))
+    gone = wait_until(lambda: not alive(child), within, 0.02)
+    lived = time.time() - t_init if gone else None
+    if not gone and wait_until(lambda: not alive(child), 10, 0.05):
+        lived = time.time() - t_init
     t.join(30)
     r.timings.append(("StopContainer with a child left in a shared pid namespace", time.time() - t0))
-    expect(gone, "the init's child outlived it by more than 1 s (no kill --all of the stopped container)")
+    expect(gone, "the init's child outlived it by %s s, more than %.1f s (no kill --all of the stopped "
+           "container)" % ("%.2f" % lived if lived else "over 10", within))
     expect(done, "StopContainer did not return")
     st = r.status(c)[0]
     expect(st["state"] == "CONTAINER_EXITED" and st.get("exit_code", 0) == 0, "status %s" % st)
@@ -467,7 +489,7 @@ def limits_from_kubelet(r):
     path = cg.paths.get("memory") or cg.paths.get("unified") or ""
     want_parent = parent if r.driver == "cgroupfs" else parent.split("-")[-1]
     expect(want_parent in path, "the container's cgroup %s is not below the pod's %s" % (path, parent))
-    shares = 256 if not cg.v2 else shares_to_weight(256)
+    shares = 256 if not cg.v2 else shares_to_weight(256, r.handler)
     got = {k: cg.get(k) for k in ("memory", "cpu_quota", "cpu_period", "cpu_shares")}
     want = {"memory": 64 * MiB, "cpu_quota": 50000, "cpu_period": 100000, "cpu_shares": shares}
     expect(got == want, "cgroup %s, want %s" % (got, want))
@@ -483,10 +505,19 @@ def oom_killed(r):
     # the shim watch the cgroup for the OOM event first
     c = p.ctr("oom", ["sh", "-c", "sleep 1; exec tail /dev/zero"],
               resources={"memory_limit_in_bytes": 32 * MiB, "memory_swap_limit_in_bytes": 32 * MiB})
+    cgroup = read("/proc/%d/cgroup" % r.ctr_pid(c)) or "?"
     st = wait_until(lambda: (lambda s: s if s["state"] == "CONTAINER_EXITED" else None)(r.status(c)[0]), 30)
     expect(st, "the container did not exit")
-    expect(st.get("reason") == "OOMKilled" and st.get("exit_code") == 137,
-           "reason %r exit code %r" % (st.get("reason"), st.get("exit_code")))
+    # the shim sends TaskOOM (from memory.events) and TaskExit (from the reaper)
+    # apart: containerd may take the exit first, and kubelet asks again
+    oom = lambda s: s if s.get("reason") == "OOMKilled" else None  # noqa: E731
+    st = wait_until(lambda: oom(r.status(c)[0]), 5) or r.status(c)[0]
+    if st.get("reason") != "OOMKilled":
+        log = [ln for ln in (read(os.path.join(r.dir, "containerd.log")) or "").splitlines()
+               if c in ln and ("OOM" in ln or "oom" in ln)]
+        expect(False, "reason %r exit code %r (the init's cgroup after start: %s; containerd's OOM lines: %s)"
+               % (st.get("reason"), st.get("exit_code"), cgroup.strip(), log[-3:] or "none"))
+    expect(st.get("exit_code") == 137, "exit code %r" % st.get("exit_code"))
 
 
 @scenario
@@ -497,7 +528,7 @@ def update_container_resources(r):
     cg = Cgroup(r.ctr_pid(c))
     new = {"cpu_period": 100000, "cpu_quota": 20000, "cpu_shares": 256, "memory_limit_in_bytes": 128 * MiB}
     r.c.call("UpdateContainerResources", {"container_id": c, "linux": new})
-    shares = 256 if not cg.v2 else shares_to_weight(256)
+    shares = 256 if not cg.v2 else shares_to_weight(256, r.handler)
     got = {k: cg.get(k) for k in ("memory", "cpu_quota", "cpu_shares")}
     expect(got == {"memory": 128 * MiB, "cpu_quota": 20000, "cpu_shares": shares}, "cgroup after update %s" % got)
     res = r.status(c)[0].get("resources", {}).get("linux", {})
@@ -693,6 +724,16 @@ def main(argv):
         if Shared.pod and Shared.pod.id not in r.pods:
             Shared.pod = None
     r.sweep()
+    if r.driver == "systemd":  # every pod is gone: so must be every container's scope
+        left = subprocess.run(["systemctl", "list-units", "--all", "--plain", "--no-legend",
+                               "cri-containerd-*.scope"], capture_output=True, text=True).stdout.split()
+        left = [u for u in left if u.endswith(".scope")]
+        if left:
+            print("FAIL units-left-after-teardown: %s" % " ".join(left), flush=True)
+            failed += 1
+        else:
+            print("PASS units-left-after-teardown", flush=True)
+            passed += 1
     for what, t in r.timings:
         print("# %s: %.2fs" % (what, t), file=sys.stderr)
     print("%d passed, %d failed" % (passed, failed))

@@ -24,7 +24,8 @@
 #      systemd for a host whose PID 1 is systemd: SystemdCgroup = true and
 #      slice cgroup parents), CRI_KEEP=1 (leave everything running for a look
 #      or a critest run: . DIR/env.sh; stop with "test_cri.sh --stop DIR"),
-#      TMPDIR.
+#      CRI_KILL_ALL_WITHIN (1.0 s: how soon stop-shared-pid-kills-children
+#      wants the child gone), TMPDIR. test_cri.sh --prepare only installs what is missing.
 # Exit status: 0 passed, 1 failed, 77 skipped (not root, packages missing).
 set -u
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -69,6 +70,8 @@ for p in c.call("ListPodSandbox").get("items", []):
 	done
 	alive "$dir/registry.pid" && stop_pid "$(cat "$dir/registry.pid")" docker-registry 5
 	[ -n "$token" ] && cg_remove_token "$token"
+	# the systemd driver's slices (kubelet's to make and stop) nest under TOKEN.slice
+	[ -n "$token" ] && [ -d /run/systemd/system ] && systemctl stop "${token//-/_}.slice" 2>/dev/null
 	unmount_under "$dir"
 	[ -n "$ns" ] && ip netns del "$ns" 2>/dev/null
 	if [ -f "$dir/.outside" ]; then
@@ -133,6 +136,8 @@ fi
 have_py || skip "python3-grpcio or python3-protobuf did not install"
 [ -n "$CONTAINERD" ] && [ -n "$(pick docker-registry)" ] || skip "containerd or docker-registry did not install"
 RUNC=${RUNC:-$(pick runc)}
+# --prepare: only what is missing installed (the systemd VM's guest has no network)
+[ "${1:-}" = --prepare ] && exit 0
 
 # One run of anything that starts daemons on the host at a time.
 if [ -z "${CRI_LOCKED:-}" ]; then

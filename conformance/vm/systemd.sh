@@ -12,6 +12,9 @@
 #             cgroupsPath form through ctr: the scenarios of ../clients
 #             for brig and runc, and crun's column for docker and ctr
 #             (systemd/clients.sh)
+#   cri       containerd's CRI plugin with SystemdCgroup = true and kubelet's
+#             slice cgroup parents: the scenarios of ../cri for brig and runc
+#             (systemd/cri.sh)
 # then, unless SYSTEMD_HYBRID=0, a second, shorter boot with systemd's
 # hybrid layout (v1 controllers, cgroup2 at /sys/fs/cgroup/unified) running
 # the driver part there. Passes when every part passes; a client scenario
@@ -21,7 +24,7 @@
 #
 # Usage (as root; ctest sets BRIG and PROBE):
 #   BRIG=build/runtime/cli/brig PROBE=build/conformance/brig-probe bash conformance/vm/systemd.sh
-# env: SYSTEMD_PARTS (default "driver clients"), SYSTEMD_HYBRID
+# env: SYSTEMD_PARTS (default "driver clients cri"), SYSTEMD_HYBRID
 #      (1; 0: no hybrid boot), BRIG_VM_TIMEOUT (the v2 boot's bound, 1200 s),
 #      BRIG_VM_MEM (3072 MB), and what ../clients takes (SCN_ONLY, RUNC,
 #      CRUN, CLIENTS_LOG, SCN_TIMEOUT).
@@ -36,7 +39,7 @@ vm_need_binary BRIG
 vm_need_binary PROBE
 command -v /lib/systemd/systemd >/dev/null || vm_skip "no /lib/systemd/systemd (Debian package systemd)"
 
-parts=${SYSTEMD_PARTS:-driver clients}
+parts=${SYSTEMD_PARTS:-driver clients cri}
 # The guest has no network: what the parts run is installed here first (the
 # guest sees the host's root). dbus gives the guest its system bus.
 case " $parts " in
@@ -62,7 +65,7 @@ seed=
 vm_share_args "$(dirname "$here")" "$(dirname "$BRIG")" "$(dirname "$PROBE")" $seed
 envs=(--env BRIG="$BRIG" --env PROBE="$PROBE" --env CONF_CACHE=/tmp/brig-conf-cache
 	--env BRIG_SEED_CACHE="$seed" --env ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}")
-for v in UBSAN_OPTIONS SCN_ONLY RUNC CRUN CRUN_CLIENTS CLIENTS_LOG CLIENTS_LOG_REFS SCN_TIMEOUT SCN_TIMES STOP_MAX; do
+for v in UBSAN_OPTIONS SCN_ONLY CRI_ONLY RUNC CRUN CRUN_CLIENTS CLIENTS_LOG CLIENTS_LOG_REFS SCN_TIMEOUT SCN_TIMES STOP_MAX; do
 	[ -n "${!v+set}" ] && envs+=(--env "$v=${!v}")
 done
 
