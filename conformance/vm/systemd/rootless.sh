@@ -82,7 +82,7 @@ rlv_cleanup() {
 	[ -n "$RL_USER" ] || return 0
 	if [ -n "$MGR_STARTED" ]; then
 		for id in "$RL_XDG"/brig/*; do
-			[ -d "$id" ] && RL_TIMEOUT=20 rl_as "$UB" delete -f "${id##*/}"
+			[ -d "$id" ] && RL_TIMEOUT=20 ub delete -f "${id##*/}"
 		done
 		if [ -n "$PODMAN" ] && [ -d "$RL_HOME/.local/share/containers" ]; then
 			RL_TIMEOUT=120 rl_as podman system reset -f
@@ -146,20 +146,37 @@ rl_as unshare -Ur true
 
 # ---- brig, cgroupfs driver, in a delegated cgroup ------------------------------------------
 
-# rl_bundle VAR ARGS...: a bundle the user owns (its own `brig spec
-# --rootless`) running ARGS, with a 64 MiB memory and a 50 pids limit
+# The commands that start a container's processes (create, run, podman's)
+# run in a scope of the user's manager; state, start, update, kill and delete
+# start none and run as the user by setpriv alone (a second less each under
+# emulation).
+ub() {
+	local RL_RUNNER=
+	rl_as "$UB" "$@"
+}
+
+# One rootfs the user owns for every bundle (its containers only sleep and
+# exit) and its own `brig spec --rootless` as every bundle's config.
+t0=$(date +%s)
+URFS=$RL_HOME/rootfs
+cp -a "$BASE_ROOTFS" "$URFS"
+chown -R "$RL_UID:$RL_GID" "$URFS"
+mkdir "$RL_HOME/spec"
+chown "$RL_UID:$RL_GID" "$RL_HOME/spec"
+ub spec --rootless --bundle "$RL_HOME/spec"
+check_rc "[brig] spec --rootless as the user" 0
+
+# rl_bundle VAR ARGS...: a bundle the user owns running ARGS, with a 64 MiB
+# memory and a 50 pids limit
 rl_bundle() {
 	local v=$1 b
 	shift
 	b=$(mktemp -d "$RL_HOME/bundle.XXXXXX")
-	cp -a "$BASE_ROOTFS" "$b/rootfs"
-	cp "$PROBE" "$b/rootfs/bin/probe"
-	chown -R "$RL_UID:$RL_GID" "$b"
-	rl_as "$UB" spec --rootless --bundle "$b"
-	cfg "$b" '.process.terminal = false | .process.args = $a
+	jq --arg r "$URFS" --argjson a "$(json_array "$@")" '.root.path = $r
+		| .process.terminal = false | .process.args = $a
 		| .linux.resources = {memory: {limit: 67108864}, pids: {limit: 50}}' \
-		--argjson a "$(json_array "$@")"
-	chown "$RL_UID:$RL_GID" "$b/config.json"
+		"$RL_HOME/spec/config.json" >"$b/config.json"
+	chown -R "$RL_UID:$RL_GID" "$b"
 	printf -v "$v" '%s' "$b"
 }
 
@@ -193,23 +210,26 @@ rl_bundle B /bin/sleep 300
 rl_as "$LEAF" "$B" ctr "$UB" create --bundle "$B" "$P-cfs"
 check_rc "[brig] cgroupfs driver: create as the user, cgroupsPath beside its leaf" 0
 CG=$(cgpath "$B")
-PID=$(rl_as "$UB" state "$P-cfs" && jq -r '.pid // 0' <<<"$OUT")
+PID=$(ub state "$P-cfs" && jq -r '.pid // 0' <<<"$OUT")
 check_eq "[brig] ... the init is in the container's cgroup" "$CG" "$(cgroup_of "$PID")"
 check_eq "[brig] ... memory.max and pids.max written" "67108864 50" \
 	"$(rd "$V2$CG/memory.max") $(rd "$V2$CG/pids.max")"
-rl_as "$UB" start "$P-cfs"
+ub start "$P-cfs"
 check_rc "[brig] ... start" 0
-rl_as "$UB" update --memory 134217728 "$P-cfs"
+ub update --memory 134217728 "$P-cfs"
 check_eq "[brig] ... update --memory as the user" "0 134217728" "$RC $(rd "$V2$CG/memory.max")"
-rl_as "$UB" kill "$P-cfs" KILL
+ub kill "$P-cfs" KILL
 within 10 eval '! pid_alive "$PID"'
-rl_as "$UB" delete "$P-cfs"
+ub delete "$P-cfs"
 check_rc "[brig] ... kill, delete" 0
 check_true "[brig] ... the container's cgroup and state are gone" "$(ls -d "$V2$CG" "$RL_XDG/brig/$P-cfs" 2>&1)" \
 	eval '[ ! -e "$V2$CG" ] && [ ! -e "$RL_XDG/brig/$P-cfs" ]'
 
+conf_log "brig, cgroupfs driver: $(($(date +%s) - t0)) s"
+
 # ---- brig --systemd-cgroup through the user's manager ---------------------------------------
 
+t0=$(date +%s)
 rl_bundle B /bin/sleep 300
 cfg "$B" '.linux.cgroupsPath = $p' --arg p "user.slice:$P:sd"
 chown "$RL_UID:$RL_GID" "$B/config.json"
@@ -222,18 +242,18 @@ check_eq "[brig] ... PREFIX-NAME.scope in the user manager's user.slice, active"
 	"$(ushow "$UNIT" ActiveState) $(ushow "$UNIT" Slice) $UCG"
 check_eq "[brig] ... not a unit of the system's manager" not-found \
 	"$(systemctl show -P LoadState "$UNIT" 2>&1)"
-PID=$(rl_as "$UB" state "$P-sd" && jq -r '.pid // 0' <<<"$OUT")
+PID=$(ub state "$P-sd" && jq -r '.pid // 0' <<<"$OUT")
 check_eq "[brig] ... the init is in the unit's cgroup" "$MGR_CG/user.slice/$UNIT" "$(cgroup_of "$PID")"
 check_eq "[brig] ... MemoryMax, TasksMax, Delegate in systemctl --user show" "67108864 50 yes" \
 	"$(ushow "$UNIT" MemoryMax) $(ushow "$UNIT" TasksMax) $(ushow "$UNIT" Delegate)"
 check_eq "[brig] ... memory.max and pids.max in the unit's cgroup" "67108864 50" \
 	"$(rd "$V2$UCG/memory.max") $(rd "$V2$UCG/pids.max")"
-rl_as "$UB" --systemd-cgroup start "$P-sd"
+ub --systemd-cgroup start "$P-sd"
 check_rc "[brig] ... start" 0
-rl_as "$UB" --systemd-cgroup update --memory 134217728 --pids-limit 60 "$P-sd"
+ub --systemd-cgroup update --memory 134217728 --pids-limit 60 "$P-sd"
 check_eq "[brig] ... update: the unit's properties and files" "0 134217728 60 134217728 60" \
 	"$RC $(ushow "$UNIT" MemoryMax) $(ushow "$UNIT" TasksMax) $(rd "$V2$UCG/memory.max") $(rd "$V2$UCG/pids.max")"
-rl_as "$UB" --systemd-cgroup delete -f "$P-sd"
+ub --systemd-cgroup delete -f "$P-sd"
 check_rc "[brig] ... delete -f" 0
 check_true "[brig] ... the unit and its cgroup are gone" \
 	"$UNIT: $(ushow "$UNIT" LoadState)/$(ushow "$UNIT" ActiveState), $(ls -d "$V2$UCG" 2>&1)" \
@@ -248,6 +268,8 @@ check_rc "[brig] --systemd-cgroup run with cgroupsPath :PREFIX:NAME (exit status
 check_true "[brig] ... its unit was in the user manager's user.slice and is gone" \
 	"$(grep -i 'systemd' <<<"$ERR" | tail -n 3)" \
 	eval 'grep -q "user.slice" <<<"$ERR" && within 10 uunit_gone "$P-sdrun.scope"'
+
+conf_log "brig, systemd driver: $(($(date +%s) - t0)) s"
 
 # ---- rootless podman, its default cgroup manager (systemd) ---------------------------------
 
@@ -268,6 +290,8 @@ podman_part() {
 	IMAGE=localhost/brig-rootless:latest
 	tar --numeric-owner -C "$BASE_ROOTFS" -cf "$CONF_TMP/image.tar" .
 	chmod 644 "$CONF_TMP/image.tar"
+	local t
+	t=$(date +%s)
 	RL_TIMEOUT=180
 	rl_as podman import -c 'CMD ["/bin/sh"]' "$CONF_TMP/image.tar" "$IMAGE"
 	if [ "$RC" != 0 ]; then
@@ -276,13 +300,16 @@ podman_part() {
 	fi
 	rl_as podman info --format '{{.Host.CgroupManager}} {{.Host.CgroupsVersion}} {{.Host.Security.Rootless}}'
 	check_eq "[podman] rootless podman's default cgroup manager is systemd here" "systemd v2 true" "$OUT"
+	conf_log "podman import, info: $(($(date +%s) - t)) s"
 	conf_log "rootless podman $(podman --version | awk '{ print $3 }'), runc $("$RUNC" --version 2>/dev/null | awk 'NR == 1 { print $3 }')"
 	RL_TIMEOUT=90
 	local rts=("$UB")
 	[ "$RUNC" != none ] && rts+=("$RUNC")
 	for rt in "${rts[@]}"; do
 		PR=(--runtime "$rt")
+		t=$(date +%s)
 		rl_scenarios "$(basename "$rt")" "${SCENARIOS[@]}"
+		conf_log "podman --runtime $(basename "$rt"): $(($(date +%s) - t)) s"
 	done
 	rl_table podman "${SCENARIOS[@]}"
 }
@@ -290,8 +317,14 @@ podman_part() {
 PR=()
 p() { rl_as podman "${PR[@]}" "$@"; }
 N=$P-pd
-pid_of() { p inspect -f '{{.State.Pid}}' "$1" && echo "$OUT"; }
-id_of() { p inspect -f '{{.Id}}' "$1" && echo "$OUT"; }
+# CID, CPID: the detached container's id and init pid (one inspect: each
+# podman command costs seconds under emulation)
+CID="" CPID=""
+ctr_ids() {
+	[ -n "$CID" ] && return 0
+	p inspect -f '{{.Id}} {{.State.Pid}}' "$N"
+	read -r CID CPID <<<"$OUT"
+}
 
 s_run_limits() {
 	p run --rm --network none --memory 64m --pids-limit 50 "$IMAGE" \
@@ -301,10 +334,12 @@ s_run_limits() {
 }
 
 s_scope() {
-	local id pid cg
+	local id cg
+	CID="" CPID=""
 	p run -d --name "$N" --network none --memory 64m --pids-limit 50 "$IMAGE" sleep 1000
 	expect_rc 0 "run -d --memory 64m --pids-limit 50" || return 1
-	id=$(id_of "$N") pid=$(pid_of "$N") cg=$(cgroup_of "$pid")
+	ctr_ids
+	id=$CID cg=$(cgroup_of "$CPID")
 	# the container's own cgroup is the scope's (runc) or below it
 	case $cg in
 	"$MGR_CG/user.slice/libpod-$id.scope" | "$MGR_CG/user.slice/libpod-$id.scope"/*) ;;
@@ -330,7 +365,8 @@ s_update() {
 	local cg
 	p update --memory 128m "$N"
 	expect_rc 0 "update --memory 128m" || return 1
-	cg=$(cgroup_of "$(pid_of "$N")")
+	ctr_ids
+	cg=$(cgroup_of "$CPID")
 	[ "$(rd "$V2$cg/memory.max")" = 134217728 ] ||
 		{ R="$cg: memory.max '$(rd "$V2$cg/memory.max")' after update, want 134217728"; return 1; }
 }
@@ -342,7 +378,8 @@ s_exec() {
 
 s_stop_rm() {
 	local id
-	id=$(id_of "$N")
+	ctr_ids
+	id=$CID
 	p stop -t 1 "$N"
 	expect_rc 0 "stop -t 1" || return 1
 	p rm "$N"
@@ -367,6 +404,8 @@ fi
 # ---- nothing left ---------------------------------------------------------------------------
 
 check_eq "[systemd] no unit of the test left in the user's manager" "" "$(test_units | tr '\n' ' ')"
+check_eq "[brig] no container state left in \$XDG_RUNTIME_DIR/brig (nor runc's)" "" \
+	"$(ls -d "$RL_XDG"/brig/* "$RL_XDG"/runc/* 2>/dev/null)"
 rlv_cleanup
 check_true "[systemd] the user's manager, its runtime dir and its slice are stopped and gone" \
 	"$(systemctl list-units --all --plain --no-legend "$MGR_UNIT" "user-runtime-dir@$RL_UID.service" "user-$RL_UID.slice" 2>&1)" \
