@@ -229,6 +229,9 @@ conf_log "brig, cgroupfs driver: $(($(date +%s) - t0)) s"
 
 # ---- brig --systemd-cgroup through the user's manager ---------------------------------------
 
+check_eq "[brig] features advertises the user's manager (linux.cgroup.systemdUser)" true \
+	"$("$BRIG" features | jq -r .linux.cgroup.systemdUser)"
+
 t0=$(date +%s)
 rl_bundle B /bin/sleep 300
 cfg "$B" '.linux.cgroupsPath = $p' --arg p "user.slice:$P:sd"
