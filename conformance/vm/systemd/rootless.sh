@@ -120,7 +120,8 @@ else # what lingering does: logind starts user@UID.service at boot
 fi
 RC=$?
 MGR_STARTED=1
-check_eq "[systemd] the user's manager $MGR_UNIT runs ($(($(date +%s) - t0)) s)" active \
+conf_log "$LAST_CMD: $(($(date +%s) - t0)) s"
+check_eq "[systemd] the user's manager user@UID.service runs" active \
 	"$(systemctl is-active "$MGR_UNIT" 2>&1)"
 [ "$(systemctl is-active "$MGR_UNIT" 2>&1)" = active ] ||
 	{ journalctl -b --no-pager -n 30 2>/dev/null | sed 's/^/#   /'; conf_finish; }
