@@ -28,7 +28,7 @@
 # Usage (as root; ctest sets BRIG and PROBE):
 #   BRIG=build/runtime/cli/brig PROBE=build/conformance/brig-probe bash conformance/vm/systemd.sh
 # env: SYSTEMD_PARTS (default "driver clients rootless"), SYSTEMD_HYBRID
-#      (1; 0: no hybrid boot), BRIG_VM_TIMEOUT (the v2 boot's bound, 1200 s),
+#      (1; 0: no hybrid boot), BRIG_VM_TIMEOUT (the v2 boot's bound, 1800 s),
 #      BRIG_VM_MEM (3072 MB), and what ../clients takes (SCN_ONLY, RUNC,
 #      CRUN, CLIENTS_LOG, SCN_TIMEOUT).
 set -u
@@ -89,7 +89,7 @@ for v in UBSAN_OPTIONS SCN_ONLY RUNC CRUN CRUN_CLIENTS CLIENTS_LOG CLIENTS_LOG_R
 done
 
 # vm_boot exits: each boot runs in a subshell
-(vm_boot "${BRIG_VM_TIMEOUT:-1200}" --systemd --cpus 2 --mem "${BRIG_VM_MEM:-3072}" "${envs[@]}" \
+(vm_boot "${BRIG_VM_TIMEOUT:-1800}" --systemd --cpus 2 --mem "${BRIG_VM_MEM:-3072}" "${envs[@]}" \
 	--env SYSTEMD_PARTS="$parts" -- bash "$here/systemd/run.sh")
 rcs=($?)
 if [ "${SYSTEMD_HYBRID:-1}" != 0 ] && [ -z "${parts##*driver*}" ]; then
