@@ -15,6 +15,12 @@
 #   cri       containerd's CRI plugin with SystemdCgroup = true and kubelet's
 #             slice cgroup parents: the scenarios of ../cri for brig and runc
 #             (systemd/cri.sh)
+#   rootless  a test user's manager (user@UID.service, its cgroup delegated)
+#             and, as that user, brig with the cgroupfs driver in a
+#             delegated cgroup, brig --systemd-cgroup through the user's
+#             manager, and rootless podman with its default cgroup manager
+#             (systemd) for brig and runc: limits in the libpod scope,
+#             stats, update, exec, stop (systemd/rootless.sh)
 # then, unless SYSTEMD_HYBRID=0, a second, shorter boot with systemd's
 # hybrid layout (v1 controllers, cgroup2 at /sys/fs/cgroup/unified) running
 # the driver part there. Passes when every part passes; a client scenario
@@ -24,8 +30,8 @@
 #
 # Usage (as root; ctest sets BRIG and PROBE):
 #   BRIG=build/runtime/cli/brig PROBE=build/conformance/brig-probe bash conformance/vm/systemd.sh
-# env: SYSTEMD_PARTS (default "driver clients cri"), SYSTEMD_HYBRID
-#      (1; 0: no hybrid boot), BRIG_VM_TIMEOUT (the v2 boot's bound, 1200 s),
+# env: SYSTEMD_PARTS (default "driver clients cri rootless"), SYSTEMD_HYBRID
+#      (1; 0: no hybrid boot), BRIG_VM_TIMEOUT (the v2 boot's bound, 1800 s),
 #      BRIG_VM_MEM (3072 MB), and what ../clients takes (SCN_ONLY, RUNC,
 #      CRUN, CLIENTS_LOG, SCN_TIMEOUT).
 set -u
@@ -39,7 +45,7 @@ vm_need_binary BRIG
 vm_need_binary PROBE
 command -v /lib/systemd/systemd >/dev/null || vm_skip "no /lib/systemd/systemd (Debian package systemd)"
 
-parts=${SYSTEMD_PARTS:-driver clients cri}
+parts=${SYSTEMD_PARTS:-driver clients cri rootless}
 # The guest has no network: what the parts run is installed here first (the
 # guest sees the host's root). dbus gives the guest its system bus.
 case " $parts " in
@@ -50,6 +56,32 @@ case " $parts " in
 	77) exit 77 ;;
 	*) exit 1 ;;
 	esac
+	;;
+esac
+case " $parts " in
+*" cri "*)
+	bash "$here/../cri/test_cri.sh" --prepare
+	case $? in
+	0) ;;
+	77) exit 77 ;;
+	*) exit 1 ;;
+	esac
+	;;
+esac
+# rootless: podman, the id helpers, and the user's bus (dbus-user-session)
+case " $parts " in
+*" rootless "*)
+	pkgs=()
+	command -v podman >/dev/null || pkgs+=(podman)
+	command -v conmon >/dev/null || pkgs+=(conmon)
+	command -v runc >/dev/null || pkgs+=(runc)
+	command -v newuidmap >/dev/null || pkgs+=(uidmap)
+	[ -f /usr/lib/systemd/user/dbus.socket ] || [ -f /lib/systemd/user/dbus.socket ] ||
+		pkgs+=(dbus-user-session)
+	if [ ${#pkgs[@]} -gt 0 ]; then
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${pkgs[@]}" \
+			>/dev/null 2>&1 || echo "# cannot install ${pkgs[*]}: the rootless part skips what needs them"
+	fi
 	;;
 esac
 if ! command -v dbus-daemon >/dev/null; then
@@ -70,7 +102,7 @@ for v in UBSAN_OPTIONS SCN_ONLY CRI_ONLY RUNC CRUN CRUN_CLIENTS CLIENTS_LOG CLIE
 done
 
 # vm_boot exits: each boot runs in a subshell
-(vm_boot "${BRIG_VM_TIMEOUT:-1200}" --systemd --cpus 2 --mem "${BRIG_VM_MEM:-3072}" "${envs[@]}" \
+(vm_boot "${BRIG_VM_TIMEOUT:-1800}" --systemd --cpus 2 --mem "${BRIG_VM_MEM:-3072}" "${envs[@]}" \
 	--env SYSTEMD_PARTS="$parts" -- bash "$here/systemd/run.sh")
 rcs=($?)
 if [ "${SYSTEMD_HYBRID:-1}" != 0 ] && [ -z "${parts##*driver*}" ]; then

@@ -34,7 +34,8 @@ static int features(const struct global_opts *g, void *opts, char **args, size_t
 	(void)g, (void)opts, (void)args, (void)n, (void)err;
 	/* v1: a hybrid host's v1 hierarchies get the limits, but a pure v1
 	 * host (no cgroup2 mount) is not supported. systemd: --systemd-cgroup;
-	 * systemdUser (rootless through the user's manager) is not tested yet. */
+	 * systemdUser: the same as a user, through that user's manager
+	 * (conformance/vm/systemd/rootless.sh). */
 	struct spec_features_host h = {
 	    .seccomp = true,
 	    .seccomp_supported = seccomp_supported(),
@@ -42,6 +43,7 @@ static int features(const struct global_opts *g, void *opts, char **args, size_t
 	    .selinux = lsm_selinux_enabled(),
 	    .cgroup_v2 = true,
 	    .systemd = true,
+	    .systemd_user = true,
 	    .rdma = true,
 	    .idmap = true,
 	    .net_devices = true,
