@@ -185,6 +185,31 @@ else
 		"brig was built without -DBRIG_FAULT_INJECTION=ON"
 fi
 
+# A container that joins a namespace by path is made through an intermediate
+# process that forks the init and names it to brig. When the intermediate was
+# slow to do so (a loaded host: critest saw it), the init's own messages came
+# first, brig took its ready for the intermediate's and recorded the
+# intermediate's pid, and start said "cannot start a container that has
+# stopped". The test makes the intermediate sleep 1 s after the fork.
+if [ "$FAULTS" = 1 ]; then
+	new_bundle J
+	set_args "$J" /bin/probe sleep 600
+	cfg "$J" '.linux.namespaces |= map(if .type == "ipc" then .path = $p else . end)' --arg p "/proc/$$/ns/ipc"
+	BRIG_FAULT=intermediate:1:delay brig_create "$J"
+	check_rc "[brig] create through a slow intermediate (a namespace joined by path) succeeds" 0
+	check_true "[brig] ... and records the init's pid, not the intermediate's" \
+		"pid file $PID, state $(state_field "$ID" pid), comm $(cat "/proc/$PID/comm" 2>/dev/null)" \
+		sh -c '[ -n "$1" ] && [ "$1" = "$2" ] && [ "$(cat "/proc/$1/comm")" = "memfd:brig-init" ]' _ "$PID" "$(state_field "$ID" pid)"
+	brig start "$ID"
+	check_rc "[brig] ... which start then runs" 0
+	check_eq "[brig] ... and which is running" running "$(state_field "$ID" status)"
+	brig delete --force "$ID"
+	check_nothing_left "[brig] ... delete --force leaves nothing" "$ID" "$J"
+else
+	skip "[brig] create through a slow intermediate records the init's pid" \
+		"brig was built without -DBRIG_FAULT_INJECTION=ON"
+fi
+
 # ---- start, exec, delete -------------------------------------------------------
 
 fault_start() {

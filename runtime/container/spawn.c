@@ -108,19 +108,48 @@ static int intermediate_steps(struct child_plan *p, struct brig_error *err)
 	return 0;
 }
 
+/* The init waits for the intermediate's byte: brig reads the sync socket in
+ * order, and an init that spoke first (its ready among its messages) would
+ * be answered as the intermediate, its pid never learnt: brig recorded the
+ * intermediate's, which exits, and `start` found the container stopped. A
+ * pipe's EOF without the byte (the intermediate died) ends the init. */
+static void init_wait_named(int fd)
+{
+	char c;
+	ssize_t n;
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		_exit(127);
+	close(fd);
+}
+
 static void intermediate_main(struct child_plan *p)
 {
 	struct brig_error err = {0};
+	int named[2];
 	if (intermediate_steps(p, &err) < 0)
 		sync_fail(p->sync_fd, &err);
+	if (pipe2(named, O_CLOEXEC) < 0) {
+		err_sys(&err, "pipe");
+		sync_fail(p->sync_fd, &err);
+	}
 	pid_t init = clone3_fork(CLONE_PARENT, NULL, 0, -1);
-	if (init == 0)
+	if (init == 0) {
+		close(named[1]);
+		init_wait_named(named[0]);
 		child_main(p);
+	}
+	close(named[0]);
 	if (init < 0) {
 		err_sys(&err, "clone the container process");
 		sync_fail(p->sync_fd, &err);
 	}
+	fault_point("intermediate", 0, "name the init", &err); /* the tests' slow intermediate */
 	sync_send(p->sync_fd, SYNC_INIT_PID, &init, sizeof(init));
+	if (write(named[1], "n", 1) != 1)
+		_exit(1);
 	_exit(0);
 }
 
