@@ -27,6 +27,9 @@
 #                         enabled in its parent): what root does to delegate one
 #                         without systemd; sets RL_CGROUP to its leaf N/shell,
 #                         where rl_as then starts the user's commands
+#   rl_podman_config [M]  the user's ~/.config/containers: vfs storage, file
+#                         events, brig among the runtimes that take --log-format
+#                         json; cgroup_manager M, or podman's default without M
 #   rl_user_procs         pids of the user and of its subordinate ranges
 #   rl_user_remove        everything above undone (also run by the EXIT trap and,
 #                         after a SIGKILL, by the next run's sweep of the temp dir)
@@ -136,6 +139,19 @@ rl_tun_allow() {
 }
 
 # ---- a delegated cgroup, by hand ---------------------------------------------
+
+rl_podman_config() {
+	local cfgdir=$RL_HOME/.config/containers
+	mkdir -p "$cfgdir"
+	printf '[storage]\ndriver = "vfs"\n' >"$cfgdir/storage.conf"
+	{
+		echo "[engine]"
+		[ -z "${1:-}" ] || echo "cgroup_manager = \"$1\""
+		echo 'events_logger = "file"'
+		echo 'runtime_supports_json = ["crun", "runc", "kata", "runsc", "krun", "brig"]'
+	} >"$cfgdir/containers.conf"
+	chown -R "$RL_UID:$RL_GID" "$RL_HOME/.config"
+}
 
 rl_cgroup_dirs() { # NAME: its directory in every mounted hierarchy
 	local m

@@ -46,19 +46,7 @@ RUNTIMES=("$CONF_TMP/bin/brig")
 [ "$RUNC" != none ] && RUNTIMES+=("$RUNC")
 
 # the user's podman configuration: what a user writes in ~/.config
-cfgdir=$RL_HOME/.config/containers
-mkdir -p "$cfgdir"
-cat >"$cfgdir/storage.conf" <<-EOF
-	[storage]
-	driver = "vfs"
-EOF
-cat >"$cfgdir/containers.conf" <<-EOF
-	[engine]
-	cgroup_manager = "${RL_PODMAN_CGROUP_MANAGER:-cgroupfs}"
-	events_logger = "file"
-	runtime_supports_json = ["crun", "runc", "kata", "runsc", "krun", "brig"]
-EOF
-chown -R "$RL_UID:$RL_GID" "$RL_HOME/.config"
+rl_podman_config "${RL_PODMAN_CGROUP_MANAGER:-cgroupfs}"
 
 # slirp4netns opens /dev/net/tun as the user
 rl_tun_allow || conf_log "/dev/net/tun is not usable: the slirp4netns scenario fails for both"

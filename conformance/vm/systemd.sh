@@ -48,26 +48,15 @@ command -v /lib/systemd/systemd >/dev/null || vm_skip "no /lib/systemd/systemd (
 parts=${SYSTEMD_PARTS:-driver clients cri rootless}
 # The guest has no network: what the parts run is installed here first (the
 # guest sees the host's root). dbus gives the guest its system bus.
-case " $parts " in
-*" clients "*)
-	bash "$clients/test_clients.sh" --prepare
+for prep in "clients:$clients/test_clients.sh" "cri:$here/../cri/test_cri.sh"; do
+	case " $parts " in *" ${prep%%:*} "*) ;; *) continue ;; esac
+	bash "${prep#*:}" --prepare
 	case $? in
 	0) ;;
 	77) exit 77 ;;
 	*) exit 1 ;;
 	esac
-	;;
-esac
-case " $parts " in
-*" cri "*)
-	bash "$here/../cri/test_cri.sh" --prepare
-	case $? in
-	0) ;;
-	77) exit 77 ;;
-	*) exit 1 ;;
-	esac
-	;;
-esac
+done
 # rootless: podman, the id helpers, and the user's bus (dbus-user-session)
 case " $parts " in
 *" rootless "*)

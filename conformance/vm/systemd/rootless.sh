@@ -278,19 +278,7 @@ conf_log "brig, systemd driver: $(($(date +%s) - t0)) s"
 # ---- rootless podman, its default cgroup manager (systemd) ---------------------------------
 
 podman_part() {
-	local cfgdir=$RL_HOME/.config/containers
-	mkdir -p "$cfgdir"
-	cat >"$cfgdir/storage.conf" <<-EOF
-		[storage]
-		driver = "vfs"
-	EOF
-	# no cgroup_manager: podman's default (systemd, with a user session)
-	cat >"$cfgdir/containers.conf" <<-EOF
-		[engine]
-		events_logger = "file"
-		runtime_supports_json = ["crun", "runc", "kata", "runsc", "krun", "brig"]
-	EOF
-	chown -R "$RL_UID:$RL_GID" "$RL_HOME/.config"
+	rl_podman_config # no cgroup_manager: podman's default (systemd, with a user session)
 	IMAGE=localhost/brig-rootless:latest
 	tar --numeric-owner -C "$BASE_ROOTFS" -cf "$CONF_TMP/image.tar" .
 	chmod 644 "$CONF_TMP/image.tar"
