@@ -55,13 +55,21 @@ static int v1_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_m
 	}
 }
 
+/* A cgroup removed under an open directory fd: its files are gone (ENOENT), or one
+ * opened just before answers ENODEV. systemd removes a scope's cgroup as soon as its
+ * last process exits, which a failed create's undo races with. */
+static bool cgroup_gone(int e)
+{
+	return e == ENOENT || e == ENODEV;
+}
+
 /* The unified cgroup.freeze, waiting for cgroup.events; 1 when the kernel has no
- * cgroup.freeze (before 5.2). */
+ * cgroup.freeze (before 5.2) or the cgroup is gone. */
 static int v2_freeze(const struct cgroups_cgroup *cg, bool frozen, int timeout_ms,
 		     struct brig_error *err)
 {
 	if (write_line_at(cg->v2.fd, "cgroup.freeze", frozen ? "1" : "0", err) < 0)
-		return err->errnum == ENOENT ? 1 : -1;
+		return cgroup_gone(err->errnum) ? 1 : -1;
 	for (long end = now_ms() + timeout_ms;;) {
 		uint64_t v = 0;
 		int found = read_key_at(cg->v2.fd, "cgroup.events", "frozen", &v, err);
@@ -119,7 +127,7 @@ static int read_procs(int dirfd, pid_t **v, size_t *n, struct brig_error *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	if (read_file_at(dirfd, "cgroup.procs", &buf, NULL, err) < 0)
-		return err->errnum == ENOENT ? 0 : -1;
+		return cgroup_gone(err->errnum) ? 0 : -1;
 	for (char *s = NULL, *t = strtok_r(buf, "\n", &s); t; t = strtok_r(NULL, "\n", &s)) {
 		int64_t pid;
 		if (parse_int64(t, 1, INT32_MAX, &pid) < 0)
@@ -139,8 +147,9 @@ static int collect(int dirfd, pid_t **v, size_t *n, int depth, struct brig_error
 	int own = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = own >= 0 ? fdopendir(own) : NULL;
 	if (!d) {
+		int e = errno;
 		closep(&own);
-		return err_sys(err, "list sub-cgroups");
+		return cgroup_gone(e) ? 0 : err_errno(err, e, "list sub-cgroups");
 	}
 	int r = 0;
 	for (struct dirent *e; r == 0 && (e = readdir(d));) {
@@ -196,7 +205,7 @@ int cgroups_kill_all(const struct cgroups_cgroup *cg, int sig, struct brig_error
 			write_line_at(fd, "freezer.state", "THAWED", &(struct brig_error){0});
 		return 0;
 	}
-	if (err->errnum != ENOENT)
+	if (!cgroup_gone(err->errnum))
 		return -1;
 	struct brig_error ignored;
 	bool frozen = cgroups_freeze(cg, true, 1000, &ignored) == 0;
