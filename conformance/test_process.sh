@@ -37,6 +37,21 @@ check_eq "[config.md#process] env is the process's environment, plus HOME" \
 check_nomatch "[config.md#process] the runtime's environment does not leak into the process" \
 	'^CONF_LEAK=' "$OUT"
 
+# A name given twice: its first place, its last value (runc's init sets each in
+# turn), so getenv and a shell agree; exec --env overrides the config's.
+cfg "$B" '.process.env = ["A=1", "PATH=/bin", "A=2", "B=x"]'
+brig_run "$B"
+check_eq "[runc] a name given twice in env is passed once, with its last value" \
+	"$(printf '%s\n' "A=2" "PATH=/bin" "B=x" "HOME=/root")" "$OUT"
+cfg "$B" '.process.args = ["/bin/sleep", "600"]'
+brig_create "$B"
+brig start "$ID"
+brig exec --env PATH=/usr/bin:/bin --env C=3 "$ID" /bin/probe env
+check_eq "[runc] exec --env overrides the config's value (PATH) and adds new names" \
+	"$(printf '%s\n' "A=2" "PATH=/usr/bin:/bin" "B=x" "C=3" "HOME=/root")" "$OUT"
+brig delete -f "$ID"
+new_id ID
+
 # ---- HOME from /etc/passwd ---------------------------------------------------
 
 new_bundle B

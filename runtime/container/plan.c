@@ -62,17 +62,32 @@ int plan_child(const struct spec *s, const struct create_opts *o, const char *id
 	return 0;
 }
 
+/* A name given twice keeps its first place and its last value, as runc's
+ * init (os.Setenv for each entry): `exec --env PATH=...` overrides the
+ * config's PATH, where libc's getenv would have found the first. */
+static void env_set(char **env, size_t *n, char *kv)
+{
+	size_t len = strcspn(kv, "=");
+	for (size_t i = 0; i < *n; i++)
+		if (!strncmp(env[i], kv, len) && env[i][len] == '=' && kv[len] == '=') {
+			free(env[i]);
+			env[i] = kv;
+			return;
+		}
+	env[(*n)++] = kv;
+}
+
 char **plan_env(const struct spec_process *proc, int listen_fds)
 {
-	size_t n = strv_length(proc->env);
-	char **env = xcalloc(n + 3, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		env[i] = xstrdup(proc->env[i]);
+	size_t n = 0, max = strv_length(proc->env);
+	char **env = xcalloc(max + 3, sizeof(char *));
+	for (size_t i = 0; i < max; i++)
+		env_set(env, &n, xstrdup(proc->env[i]));
 	if (listen_fds > 0) {
 		/* systemd socket activation passes through: the fds are the first
 		 * preserved ones; the child puts its own pid in LISTEN_PID. */
-		env[n++] = xasprintf("LISTEN_FDS=%d", listen_fds);
-		env[n++] = xstrdup("LISTEN_PID=");
+		env_set(env, &n, xasprintf("LISTEN_FDS=%d", listen_fds));
+		env_set(env, &n, xstrdup("LISTEN_PID="));
 	}
 	return env;
 }
