@@ -103,7 +103,30 @@ check_eq "[config.md#mounts] a destination through a ../ symlink stays in the ro
 	"$(ls -A "$CONF_TMP/outside-rel")"
 check_eq "[brig] no mount appears on the host under the symlink targets" "" \
 	"$(conf_mounts_under "$CONF_TMP/outside-abs"; conf_mounts_under "$CONF_TMP/outside-rel")"
+brig start "$ID"
+for d in outside-abs/x outside-rel/y; do
+	brig exec "$ID" /bin/probe statfs "$CONF_TMP/$d"
+	check_eq "[runc] ... the target is made where the link points inside the rootfs, and mounted there (${d%/*})" \
+		0x1021994 "$(kv fstype)"
+done
 brig delete --force "$ID"
+
+# A destination that is a dangling symlink within the rootfs: made where it
+# points and mounted there (runc's securejoin then MkdirAll; crun's
+# mount-symlink-not-existing test)
+new_bundle B
+cfg "$B" '.root.readonly = false'
+ln -s ../foo/bar/not/here "$B/rootfs/etc/not-existing"
+add_mount "$B" /etc/not-existing tmpfs tmpfs
+set_args "$B" /bin/probe statfs /foo/bar/not/here
+brig_run "$B"
+check_eq "[runc] a destination that is a dangling symlink in the rootfs is mounted where it points" \
+	0x1021994 "$(kv fstype)"
+ln -s loop-b/x "$B/rootfs/loop-a" && ln -s loop-a/y "$B/rootfs/loop-b"
+cfg "$B" '.mounts[-1].destination = "/loop-a"'
+brig_run "$B"
+check_error_line "[brig] a destination in a loop of dangling symlinks is an error" run
+check_contains "[brig] ... which says so" "Too many levels of symbolic links" "$ERR"
 
 # A bind source is the host's, but a /dev device path with a symlink must not
 # create nodes outside the rootfs.

@@ -6,6 +6,7 @@
 #include "runtime/init/init.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -53,11 +54,32 @@ static int make_component(int dir_fd, const char *name, bool is_dir)
 	return 0;
 }
 
-int mkpath_in_root(int root_fd, const char *path, bool last_is_dir, struct brig_error *err)
+/* A component that is a dangling symlink: the path it names, joined with the
+ * rest, to be made instead (runc's securejoin and MkdirAll: a mount target
+ * /etc/x -> ../foo/bar is made as /foo/bar). RESOLVE_IN_ROOT keeps every
+ * later open, and so every mkdirat, inside the root whatever the link says. */
+static char *follow_dangling(int parent, const char *comp, const char *dir, const char *rest)
+{
+	struct stat st;
+	char target[PATH_MAX];
+	if (fstatat(parent, comp, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+		return NULL;
+	ssize_t n = readlinkat(parent, comp, target, sizeof(target) - 1);
+	if (n <= 0)
+		return NULL;
+	target[n] = '\0';
+	return xasprintf("%.*s%s%s%s%s", target[0] == '/' ? 0 : (int)strlen(dir), dir,
+			 target[0] == '/' || !*dir ? "" : "/", target, *rest ? "/" : "", rest);
+}
+
+static int mkpath_depth(int root_fd, const char *path, bool last_is_dir, int depth,
+			struct brig_error *err)
 {
 	int fd = open_in_root(root_fd, path, O_PATH, err);
 	if (fd >= 0 || err->errnum != ENOENT)
 		return fd;
+	if (depth > 40) /* the kernel's own bound on symlinks in a path */
+		return err_errno(err, ELOOP, "create '%s' in the container", path);
 
 	/* Walk the components, re-resolving each prefix from the root, so a
 	 * symlink among them is followed the way the container will see it. */
@@ -69,14 +91,27 @@ int mkpath_in_root(int root_fd, const char *path, bool last_is_dir, struct brig_
 		if (make_component(parent, comp, last ? last_is_dir : true) < 0)
 			return err_sys(err, "create '%s' in the container", path);
 		/* copy is path with NULs for the separators consumed so far */
-		size_t prefix_len = (size_t)(comp - copy) + strlen(comp);
+		size_t dir_len = (size_t)(comp - copy), prefix_len = dir_len + strlen(comp);
 		_cleanup_free_ char *prefix = xasprintf("%.*s", (int)prefix_len, path);
+		int next = open_in_root(root_fd, prefix, O_PATH, err);
+		if (next < 0 && err->errnum == ENOENT) {
+			_cleanup_free_ char *dir = xasprintf("%.*s", (int)dir_len, path);
+			_cleanup_free_ char *via =
+			    follow_dangling(parent, comp, dir, save + strspn(save, "/"));
+			if (via)
+				return mkpath_depth(root_fd, via, last_is_dir, depth + 1, err);
+		}
 		closep(&parent);
-		parent = open_in_root(root_fd, prefix, O_PATH, err);
+		parent = next;
 		if (parent < 0)
 			return -1;
 	}
 	return steal_fd(&parent);
+}
+
+int mkpath_in_root(int root_fd, const char *path, bool last_is_dir, struct brig_error *err)
+{
+	return mkpath_depth(root_fd, path, last_is_dir, 0, err);
 }
 
 int open_nofollow_path(const char *path, int flags, struct brig_error *err)
