@@ -17,6 +17,14 @@ char *lifecycle_state_json(struct container *c, enum spec_status status);
  * another (--root). Other errors are left as they are. Returns -1. */
 int store_root_error(struct brig_error *err, const char *root);
 
+/* ---- create's parts restore shares (create.c) ---- */
+
+/* Reads and checks dir/config.json (dir NULL: "."), the policy too; its text in *ret_text. */
+struct spec *create_load_bundle(const struct global_opts *g, const char *dir, char **ret_text,
+				struct brig_error *err);
+/* The record's fields from the config, status "creating". */
+void create_fill_state(struct container *c, const struct spec *s);
+
 /* ---- the container's cgroup (cgroup.c) ---- */
 
 /* create, in two steps around saving the state record. First where the
