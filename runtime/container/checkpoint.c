@@ -264,6 +264,34 @@ static int dump_netns(struct criu_args *a, const struct spec *s, pid_t pid, stru
 	return 0;
 }
 
+/* runc's descriptors.json: what the init's fds 0-2 were (a JSON array of
+ * their /proc/PID/fd links), so that restore can put its caller's pipes in
+ * place of the dumped ones. */
+static int write_descriptors(pid_t pid, const char *image, struct brig_error *err)
+{
+	char json[3 * 2 * 4096 + 16];
+	size_t n = 0;
+	json[n++] = '[';
+	for (int fd = 0; fd < 3; fd++) {
+		char link[64], target[4096];
+		snprintf(link, sizeof(link), "/proc/%d/fd/%d", pid, fd);
+		ssize_t len = readlink(link, target, sizeof(target) - 1);
+		target[len > 0 ? len : 0] = '\0';
+		json[n++] = fd ? ',' : '"';
+		if (fd)
+			json[n++] = '"';
+		for (const char *p = target; *p; p++) {
+			if (*p == '"' || *p == '\\')
+				json[n++] = '\\';
+			json[n++] = (unsigned char)*p < 0x20 ? '?' : *p;
+		}
+		json[n++] = '"';
+	}
+	json[n++] = ']';
+	_cleanup_free_ char *path = path_join(image, CRIU_DESCRIPTORS);
+	return write_file_at(AT_FDCWD, path, json, n, O_CREAT | O_TRUNC, err);
+}
+
 /* runc's prepareImagePaths: --parent-path is relative to the image path and
  * must be a directory there. */
 static int check_parent(const char *image, const char *parent, struct brig_error *err)
@@ -353,6 +381,8 @@ int lifecycle_checkpoint(struct container *c, const struct checkpoint_opts *o,
 	_cleanup_(criu_args_clear) struct criu_args a = {0};
 	if (dump_args(&a, c, s, o, image, work, err) < 0)
 		return -1;
+	if (!o->pre_dump && write_descriptors(c->state.pid, image, err) < 0)
+		return err_wrap(err, "write " CRIU_DESCRIPTORS);
 	log_debug("checkpoint %s: %s %s into %s", c->id, criu, a.v[1], image);
 	if (criu_run(criu, &a, NULL, work, o->pre_dump ? "pre-dump.log" : "dump.log", err) < 0)
 		return -1;

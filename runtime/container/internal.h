@@ -95,6 +95,8 @@ void host_mounts_detach(int dir_fd, const char *rootfs);
 
 /* The key of a network namespace the config names by path (runc's). */
 #define CRIU_NETNS_KEY "extRootNetNS"
+/* In the image directory: the init's fds 0-2 at the dump (runc's file). */
+#define CRIU_DESCRIPTORS "descriptors.json"
 
 /* criu's argv, NULL-terminated. */
 struct criu_args {

@@ -130,6 +130,33 @@ static void restore_externals(struct restoring *r, struct criu_args *a)
 	}
 }
 
+/* The dumped fds 0-2 that were pipes become brig's own 0-2 (runc's
+ * --inherit-fd of its caller's pipes): an image without descriptors.json has
+ * none. The entries are paths or "pipe:[N]"; only the latter are read. */
+static void inherit_stdio(struct restoring *r, struct criu_args *a)
+{
+	_cleanup_free_ char *path = path_join(r->image, CRIU_DESCRIPTORS);
+	_cleanup_free_ char *text = NULL;
+	struct brig_error ignored;
+	if (read_file_at(AT_FDCWD, path, &text, NULL, &ignored) < 0)
+		return;
+	int fd = 0;
+	for (const char *p = text; *p && fd < 3; p++) {
+		if (*p != '"')
+			continue;
+		const char *start = ++p;
+		while (*p && *p != '"')
+			p += p[0] == '\\' && p[1] ? 2 : 1;
+		if (!*p)
+			return;
+		if (!strncmp(start, "pipe:[", 6) && !memchr(start, '\\', (size_t)(p - start))) {
+			criu_arg(a, "--inherit-fd");
+			criu_arg(a, "fd[%d]:%.*s", fd, (int)(p - start), start);
+		}
+		fd++;
+	}
+}
+
 static void restore_args(struct restoring *r, struct criu_args *a)
 {
 	const struct restore_opts *o = r->o;
@@ -156,6 +183,7 @@ static void restore_args(struct restoring *r, struct criu_args *a)
 		criu_arg(a, "%s", o->lsm_mount_context);
 	}
 	restore_externals(r, a);
+	inherit_stdio(r, a);
 	if (r->netns_fd >= 0) {
 		criu_arg(a, "--inherit-fd");
 		criu_arg(a, "fd[%d]:" CRIU_NETNS_KEY, r->netns_fd);
