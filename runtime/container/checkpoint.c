@@ -137,6 +137,11 @@ int criu_run(const char *path, const struct criu_args *a, struct ctr_cgroup *cg,
 	}
 	if (pid == 0) {
 		char c;
+		sigset_t none;
+		/* restore in the foreground blocks every signal for its wait: criu
+		 * needs its own (SIGCHLD), and sets the restored tasks' masks itself */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
 		signal(SIGPIPE, SIG_DFL);
 		closep(&go[1]);
 		if (read(go[0], &c, 1) != 1)
