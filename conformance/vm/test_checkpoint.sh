@@ -160,8 +160,13 @@ rm -f "$B/out/stop"
 # ---- stdio pipes: the restored container writes to restore's caller's ---------------
 
 phase pipes
+# ... in a network namespace the config names by path (runc's extRootNetNS)
+NS=brig-ckpt-$$
+conf_netns_add "$NS" || conf_log "ip netns add $NS failed"
+export NSPATH=/run/netns/$NS
 cg_new CG
-cg_bundle B "$CG" "$LIMITS" . /bin/sh -c 'i=0; while :; do i=$((i + 1)); echo "n=$i"; sleep 0.5; done'
+cg_bundle B "$CG" "$LIMITS" '(.linux.namespaces[] | select(.type == "network")).path = $ENV.NSPATH' \
+	/bin/sh -c 'i=0; while :; do i=$((i + 1)); echo "n=$i"; sleep 0.5; done'
 new_id P1
 (true | timeout 60 "$BRIG" --root "$CONF_ROOT" create --bundle "$B" "$P1" 2>&1 | cat >"$CONF_TMP/p1.out") &
 wait_for 30 status_is "$P1" created
@@ -177,6 +182,18 @@ last=$(sed -n 's/^n=//p' "$CONF_TMP/p1.out" | tail -n1)
 wait_for 30 file_has "$CONF_TMP/p2.out" "n=$((${last:-0} + 2))"
 check_true "[runc] the restored container writes on to the pipe restore was given (--inherit-fd)" \
 	"before n=$last; after: $(tr '\n' ' ' <"$CONF_TMP/p2.out")" file_has "$CONF_TMP/p2.out" "n=$((${last:-0} + 2))"
+check_eq "[runc] ... in the network namespace the config names (joined, not restored)" \
+	"$(stat -Lc %i "/run/netns/$NS" 2>/dev/null)" "$(stat -Lc %i "/proc/$(state_field "$P1" pid)/ns/net" 2>/dev/null)"
+brig checkpoint --page-server 127.0.0.1:1 --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] --page-server is refused, named" checkpoint "--page-server: not supported by brig"
+brig checkpoint --lazy-pages --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] --lazy-pages is refused, named" checkpoint "--lazy-pages: not supported by brig"
+brig checkpoint --empty-ns ipc --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] --empty-ns other than network is refused, named" checkpoint \
+	"--empty-ns: namespace 'ipc' is not supported (only network)"
+brig --criu /nonexistent/criu checkpoint --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] a missing criu is an error naming it" checkpoint "criu not found: '/nonexistent/criu': No such file or directory"
+check_eq "[brig] ... and the container runs on" running "$(state_field "$P1" status)"
 brig delete -f "$P1"
 check_true "[runc] ... delete -f removes it" "$(ls "$CONF_ROOT")" state_gone "$P1"
 wait
@@ -194,17 +211,6 @@ counter_bundle B "$CG"
 brig_create "$B"
 brig checkpoint --image-path "$CONF_TMP/none" "$ID"
 check_error_line "[runc] checkpoint of a created container fails" checkpoint "container cannot be checkpointed in created state"
-brig start "$ID"
-brig checkpoint --page-server 127.0.0.1:1 --image-path "$CONF_TMP/none" "$ID"
-check_error_line "[brig] --page-server is refused, named" checkpoint "--page-server: not supported by brig"
-brig checkpoint --lazy-pages --image-path "$CONF_TMP/none" "$ID"
-check_error_line "[brig] --lazy-pages is refused, named" checkpoint "--lazy-pages: not supported by brig"
-brig checkpoint --empty-ns ipc --image-path "$CONF_TMP/none" "$ID"
-check_error_line "[brig] --empty-ns other than network is refused, named" checkpoint \
-	"--empty-ns: namespace 'ipc' is not supported (only network)"
-brig --criu /nonexistent/criu checkpoint --image-path "$CONF_TMP/none" "$ID"
-check_error_line "[brig] a missing criu is an error naming it" checkpoint "criu not found: '/nonexistent/criu': No such file or directory"
-check_eq "[brig] ... and the container runs on" running "$(state_field "$ID" status)"
 brig kill "$ID" KILL
 wait_for 20 status_is "$ID" stopped
 brig checkpoint --image-path "$CONF_TMP/none" "$ID"
@@ -212,8 +218,6 @@ check_error_line "[runc] checkpoint of a stopped container fails" checkpoint "co
 check_true "[brig] ... none of them made the image directory" "$(ls "$CONF_TMP/none" 2>&1)" test ! -e "$CONF_TMP/none"
 brig delete "$ID"
 
-cg_new CG
-counter_bundle B "$CG"
 new_id X
 brig restore -d --image-path "$CONF_TMP/missing" --bundle "$B" "$X"
 check_error_line "[brig] restore from a missing image directory fails, naming it" restore \
