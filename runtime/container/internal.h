@@ -91,6 +91,10 @@ int host_mounts_record(int dir_fd, const char *rootfs, struct brig_error *err);
 /* Detaches what the container mounted over its rootfs, if anything. */
 void host_mounts_detach(int dir_fd, const char *rootfs);
 
+/* delete: detaches the rootfs bind a restore that brig did not finish left
+ * in the state directory (restore.c), if any. */
+void restore_detach_root(int dir_fd);
+
 /* ---- criu's command line (checkpoint.c), for checkpoint and restore ---- */
 
 /* The key of a network namespace the config names by path (runc's). */

@@ -109,6 +109,13 @@ static void unmount_root(struct restoring *r)
 	unlinkat(r->c->dir_fd, CRIU_ROOT, AT_REMOVEDIR);
 }
 
+void restore_detach_root(int dir_fd)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d/" CRIU_ROOT, dir_fd);
+	umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
+}
+
 /* runc's addCriuRestoreMount: the keys dump_externals gave, to the config's sources */
 static void restore_externals(struct restoring *r, struct criu_args *a)
 {
