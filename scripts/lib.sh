@@ -21,6 +21,9 @@ BRIG_TEST_PKGS="$BRIG_TEST_PKGS containernetworking-plugins docker-registry pyth
 # rootlesskit for dockerd-rootless.sh, setfacl to let that user open
 # /dev/net/tun where no udev rule did.
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS uidmap slirp4netns rootlesskit acl"
+# criu for checkpoint and restore (conformance/vm/test_checkpoint.sh, in the
+# cgroup v2 VM: criu 3.17 does not work on newer host kernels).
+BRIG_TEST_PKGS="$BRIG_TEST_PKGS criu"
 
 die() {
 	echo "$0: $*" >&2

@@ -1,13 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # conformance.cgroups_v2: boots the pure cgroup v2 VM (vm-run.sh) once and runs
-# test_cgroups_v2.sh in it with the brig and brig-probe under test. Its TAP
-# output is the test's; the exit status too (0 passed, 1 failed, 77 skipped:
-# not root, or the VM cannot be started here, with the reason).
+# test_cgroups_v2.sh, then test_checkpoint.sh (criu works on the VM's kernel)
+# in it with the brig and brig-probe under test. Their TAP output is the
+# test's; the exit status 1 if either failed, 77 if both skipped (not root,
+# or the VM cannot be started here, with the reason), else 0.
 #
 # Usage (as root; ctest sets BRIG and PROBE):
 #   BRIG=build/runtime/cli/brig PROBE=build/conformance/brig-probe bash conformance/vm/cgroups_v2.sh
-# BRIG_VM_TIMEOUT (default 600) bounds the VM's run, in seconds.
+# BRIG_VM_TIMEOUT (default 840, under ctest's 900) bounds the VM's run, in seconds.
 set -u
 here=$(cd "$(dirname "$0")" && pwd -P)
 
@@ -23,7 +24,8 @@ seed=
 
 vm_share_args "$(dirname "$here")" "$(dirname "$BRIG")" "$(dirname "$PROBE")" $seed
 vm_prepare
-vm_boot "${BRIG_VM_TIMEOUT:-600}" --cpus 2 --mem 1024 \
+vm_boot "${BRIG_VM_TIMEOUT:-840}" --cpus 2 --mem 1024 \
 	--env BRIG="$BRIG" --env PROBE="$PROBE" --env CONF_CACHE=/tmp/brig-conf-cache --env BRIG_SEED_CACHE="$seed" \
 	--env ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" --env UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
-	-- bash "$here/test_cgroups_v2.sh"
+	-- bash -c 'bash "$1/test_cgroups_v2.sh"; a=$?; bash "$1/test_checkpoint.sh"; b=$?
+		case $a$b in 00 | 077 | 770) exit 0 ;; 7777) exit 77 ;; *) exit 1 ;; esac' _ "$here"

@@ -131,7 +131,7 @@ int cli_run_verb(const struct cli_verb *v, const struct global_opts *g, int argc
 extern const struct cli_verb cli_create, cli_start, cli_state, cli_kill, cli_delete, cli_run;
 extern const struct cli_verb cli_exec, cli_list, cli_spec, cli_ps, cli_pause, cli_resume;
 extern const struct cli_verb cli_update, cli_events, cli_features, cli_check, cli_seccomp;
-extern const struct cli_verb cli_network;
+extern const struct cli_verb cli_network, cli_checkpoint, cli_restore;
 
 /* ---- signals (signals.c) ---- */
 

@@ -11,9 +11,11 @@
 #endif
 
 const struct cli_verb *const cli_verbs[] = {
-    &cli_create,   &cli_start, &cli_state,   &cli_kill,	   &cli_delete, &cli_run,    &cli_exec,
-    &cli_list,	   &cli_ps,    &cli_pause,   &cli_resume,  &cli_update, &cli_events, &cli_spec,
-    &cli_features, &cli_check, &cli_seccomp, &cli_network, NULL,
+    &cli_create,  &cli_start,	 &cli_state,  &cli_kill,    &cli_delete,
+    &cli_run,	  &cli_exec,	 &cli_list,   &cli_ps,	    &cli_pause,
+    &cli_resume,  &cli_update,	 &cli_events, &cli_spec,    &cli_checkpoint,
+    &cli_restore, &cli_features, &cli_check,  &cli_seccomp, &cli_network,
+    NULL,
 };
 
 struct global_args {
@@ -46,7 +48,8 @@ static const struct cli_opt global_opts[] = {
      "whether a container without limits may run without a cgroup brig cannot make "
      "(auto: when brig is not root or runs in a user namespace)",
      CLI_RUNC, rootless_modes},
-    {"criu", 0, CLI_STRING, G(criu), "PATH", "the checkpoint tool", CLI_RUNC | CLI_IGNORED},
+    {"criu", 0, CLI_STRING, G(criu), "PATH",
+     "the criu binary checkpoint and restore run (default criu, from PATH)", CLI_RUNC},
     {"policy", 0, CLI_STRING, G(policy), "FILE",
      "refuse configs the policy rejects (default /etc/brig/policy.json if it exists)"},
     {"version", 'v', CLI_FLAG, G(version), NULL, "print the version", CLI_RUNC},
@@ -111,6 +114,7 @@ static void to_global(const struct global_args *a, struct global_opts *g)
 	g->systemd_cgroup = a->systemd_cgroup;
 	g->rootless = rootless[a->rootless];
 	g->policy = a->policy;
+	g->criu = a->criu ? a->criu : "criu";
 }
 
 /* The global options end at the verb. Returns 1 when --help or --version was

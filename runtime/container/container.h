@@ -26,6 +26,7 @@ struct global_opts {
 	bool systemd_cgroup;
 	int rootless;	    /* -1 auto, 0 false, 1 true */
 	const char *policy; /* --policy FILE; NULL: /etc/brig/policy.json if it exists */
+	const char *criu;   /* --criu PATH: the binary checkpoint and restore run */
 };
 
 /* ---- the state store (store.c) ---- */
@@ -154,6 +155,52 @@ struct exec_opts {
  * returns its exit status (128+N for a signal); --detach: 0 once it runs. */
 int lifecycle_exec(const struct global_opts *g, const char *id, const struct exec_opts *o,
 		   struct brig_error *err);
+
+/* ---- checkpoint and restore with criu's command line (checkpoint.c, restore.c) ---- */
+
+/* What checkpoint and restore share (runc's flags of the same names). */
+struct criu_opts {
+	const char *criu;	/* the binary: a path, or a name looked up in PATH */
+	const char *image_path; /* NULL: ./checkpoint */
+	const char *work_path;	/* NULL: the image path */
+	bool tcp_established;
+	bool ext_unix_sk;
+	bool shell_job;
+	bool file_locks;
+	bool auto_dedup;
+	bool lazy_pages;	 /* refused: brig runs no lazy-pages daemon */
+	int manage_cgroups_mode; /* 0 soft (criu's default), 1 full, 2 strict, 3 ignore */
+	char **empty_ns;	 /* namespace names (only "network") */
+};
+
+struct checkpoint_opts {
+	struct criu_opts cr;
+	const char *parent_path; /* relative to the image path */
+	const char *page_server; /* refused */
+	const char *status_fd;	 /* refused (it goes with --lazy-pages) */
+	bool leave_running;
+	bool pre_dump;
+};
+
+/* Dumps the running container c with criu. Without leave_running or pre_dump the
+ * container is deleted afterwards, as runc's checkpoint destroys it. */
+int lifecycle_checkpoint(struct container *c, const struct checkpoint_opts *o,
+			 struct brig_error *err);
+
+struct restore_opts {
+	struct criu_opts cr;
+	const char *bundle;
+	const char *pid_file;
+	const char *console_socket; /* refused: a terminal is not restored */
+	const char *lsm_profile;
+	const char *lsm_mount_context;
+};
+
+/* Restores the container id from an image into the bundle's rootfs and config: its
+ * cgroup made and limited first, then criu restores the process tree as brig's child.
+ * On error nothing is left behind. Returns the locked container (init_pidfd set). */
+struct container *lifecycle_restore(const struct global_opts *g, const char *id,
+				    const struct restore_opts *o, struct brig_error *err);
 
 /* ---- foreground processes (foreground.c): run and exec ---- */
 

@@ -153,14 +153,18 @@ static int fill_brig_init(struct creation *cr, struct brig_error *err)
 
 static void fill_state(struct creation *cr)
 {
-	const struct spec *s = cr->s;
-	struct spec_state *st = &cr->c->state;
+	create_fill_state(cr->c, cr->s);
+}
+
+void create_fill_state(struct container *c, const struct spec *s)
+{
+	struct spec_state *st = &c->state;
 	struct timespec now;
 	char ts[40];
 	clock_gettime(CLOCK_REALTIME, &now);
 	format_rfc3339(&now, ts);
 	st->oci_version = xstrdup(s->oci_version);
-	st->id = xstrdup(cr->c->id);
+	st->id = xstrdup(c->id);
 	st->status = SPEC_STATUS_CREATING;
 	st->bundle = xstrdup(s->bundle);
 	st->rootfs = xstrdup(s->root.abs_path);
@@ -412,13 +416,12 @@ static int create_in(struct creation *cr, struct brig_error *err)
 	return 0;
 }
 
-/* Reads and checks the bundle's config.json. */
-static struct spec *load_bundle(const struct global_opts *g, const struct create_opts *o,
-				char **ret_text, struct brig_error *err)
+struct spec *create_load_bundle(const struct global_opts *g, const char *dir, char **ret_text,
+				struct brig_error *err)
 {
-	_cleanup_free_ char *bundle = realpath(o->bundle ? o->bundle : ".", NULL);
+	_cleanup_free_ char *bundle = realpath(dir ? dir : ".", NULL);
 	if (!bundle) {
-		err_sys(err, "bundle '%s'", o->bundle ? o->bundle : ".");
+		err_sys(err, "bundle '%s'", dir ? dir : ".");
 		return NULL;
 	}
 	_cleanup_free_ char *config_path = path_join(bundle, "config.json");
@@ -431,7 +434,15 @@ static struct spec *load_bundle(const struct global_opts *g, const struct create
 		err_set(err, EINVAL, "config.json: .process: missing required field");
 		return NULL;
 	}
-	if (s->process.terminal && o->console_sock_fd < 0 && !o->console_socket) {
+	return steal_ptr(&s);
+}
+
+/* Reads and checks the bundle's config.json. */
+static struct spec *load_bundle(const struct global_opts *g, const struct create_opts *o,
+				char **ret_text, struct brig_error *err)
+{
+	_cleanup_spec_ struct spec *s = create_load_bundle(g, o->bundle, ret_text, err);
+	if (s && s->process.terminal && o->console_sock_fd < 0 && !o->console_socket) {
 		err_set(err, EINVAL, "process.terminal is set: --console-socket is required");
 		return NULL;
 	}

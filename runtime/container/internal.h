@@ -17,6 +17,14 @@ char *lifecycle_state_json(struct container *c, enum spec_status status);
  * another (--root). Other errors are left as they are. Returns -1. */
 int store_root_error(struct brig_error *err, const char *root);
 
+/* ---- create's parts restore shares (create.c) ---- */
+
+/* Reads and checks dir/config.json (dir NULL: "."), the policy too; its text in *ret_text. */
+struct spec *create_load_bundle(const struct global_opts *g, const char *dir, char **ret_text,
+				struct brig_error *err);
+/* The record's fields from the config, status "creating". */
+void create_fill_state(struct container *c, const struct spec *s);
+
 /* ---- the container's cgroup (cgroup.c) ---- */
 
 /* create, in two steps around saving the state record. First where the
@@ -82,3 +90,37 @@ pid_t spawn_init(struct child_plan *p, int parent_end, int *ret_pidfd, struct br
 int host_mounts_record(int dir_fd, const char *rootfs, struct brig_error *err);
 /* Detaches what the container mounted over its rootfs, if anything. */
 void host_mounts_detach(int dir_fd, const char *rootfs);
+
+/* delete: detaches the rootfs bind a restore that brig did not finish left
+ * in the state directory (restore.c), if any. */
+void restore_detach_root(int dir_fd);
+
+/* ---- criu's command line (checkpoint.c), for checkpoint and restore ---- */
+
+/* The key of a network namespace the config names by path (runc's). */
+#define CRIU_NETNS_KEY "extRootNetNS"
+/* In the image directory: the init's fds 0-2 at the dump (runc's file). */
+#define CRIU_DESCRIPTORS "descriptors.json"
+
+/* criu's argv, NULL-terminated. */
+struct criu_args {
+	char **v;
+	size_t n;
+};
+void criu_arg(struct criu_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void criu_args_clear(struct criu_args *a);
+/* The binary: name with a '/' as is, else looked up in PATH; "criu not found: ...". */
+char *criu_find(const char *name, struct brig_error *err);
+/* Refuses what brig does not support (--lazy-pages, --empty-ns other than network). */
+int criu_check_opts(const struct criu_opts *o, struct brig_error *err);
+/* The flags both verbs pass: images, work dir, log, cgroups mode, runc's booleans. */
+void criu_common(struct criu_args *a, const struct criu_opts *o, const char *image,
+		 const char *work, const char *log);
+/* Whether a config mount is a bind mount (criu: external). */
+bool criu_mount_is_bind(const struct spec_mount *m);
+/* Runs criu (in cg first when cg is active) and waits; a failure carries the last
+ * error line of work/log. */
+int criu_run(const char *path, const struct criu_args *a, struct ctr_cgroup *cg, const char *work,
+	     const char *log, struct brig_error *err);
+/* dir made absolute (created first if asked); "image directory 'X': ..." */
+char *criu_abs_dir(const char *dir, bool create, struct brig_error *err);

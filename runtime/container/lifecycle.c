@@ -385,6 +385,7 @@ static int delete_mounts(void *v, struct brig_error *err)
 	(void)err;
 	struct container *c = ((struct deleting *)v)->c;
 	host_mounts_detach(c->dir_fd, c->state.rootfs);
+	restore_detach_root(c->dir_fd);
 	return 0;
 }
 

@@ -69,8 +69,11 @@ static int own_pty(int slave, uid_t uid, struct brig_error *err)
 int console_setup(struct child_ctx *c, struct brig_error *err)
 {
 	const struct spec_process *proc = c->plan->proc;
+	/* Without a terminal the init still leads a session of its own, as
+	 * runc's (nsexec's setsid): otherwise its session leader is brig's
+	 * caller, outside the container, and criu refuses to dump it. */
 	if (!proc->terminal)
-		return 0;
+		return c->plan->is_exec || setsid() >= 0 ? 0 : err_sys(err, "setsid");
 	if (c->plan->console_fd < 0)
 		return err_set(err, EINVAL,
 			       "process.terminal is set but there is no console socket");

@@ -1,0 +1,238 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# runc's checkpoint and restore (criu), inside the VM cgroups_v2.sh boots
+# (criu 3.17 does not work on the hosts' newer kernels; the VM's 6.1 does),
+# after test_cgroups_v2.sh in the same boot: a counter loop checkpointed and
+# restored goes on counting with the same pids inside and new ones outside,
+# in a cgroup limited from the config, and is a normal container afterwards
+# (state, kill, delete); --leave-running; pre-dump then dump with
+# --parent-path; restore in the foreground with the container's exit status;
+# and the errors that leave nothing behind (runc's bad --parent-path, a
+# stopped or missing container, a missing image directory, a missing criu,
+# the options brig refuses). Skips, with the reason, without criu or when
+# `criu check` fails.
+. "$(dirname "$0")/../lib.sh"
+[ -d /.vm-run ] || conf_skip_all "runs inside the VM only (ctest -R conformance.cgroups_v2 boots it)"
+if [ -n "${BRIG_SEED_CACHE:-}" ] && [ -x "$BRIG_SEED_CACHE/rootfs-base/bin/busybox" ] &&
+	[ -n "${CONF_CACHE:-}" ] && [ ! -e "$CONF_CACHE/rootfs-base" ]; then
+	mkdir -p "$CONF_CACHE" && cp -a "$BRIG_SEED_CACHE/rootfs-base" "$CONF_CACHE/"
+fi
+command -v criu >/dev/null || conf_skip_all "criu is not installed (apt-get install criu)"
+if ! why=$(criu check 2>&1); then
+	conf_skip_all "criu check fails on kernel $(uname -r): $(printf '%s\n' "$why" | grep -m1 Error)"
+fi
+conf_init
+. "$(dirname "$0")/cglib.sh"
+conf_log "kernel $(uname -r), $(criu --version | head -n1)"
+
+# A counter in the bundle's out/ (bind-mounted at /out: an external mount
+# of the checkpoint), and a second process: fds only inside the container
+# (criu dumps no file outside its root). out/stop: exit with 3 then.
+COUNTER='exec </dev/null >/dev/null 2>&1; sleep 1000 &
+i=0; while :; do i=$((i + 1)); echo $i >/out/count; [ -e /out/stop ] && exit 3; sleep 0.5; done'
+# The count (echo truncates first: a read may find it empty, retried; a
+# checkpoint may leave it so).
+count() {
+	local c n=50
+	while [ $((n -= 1)) -gt 0 ]; do
+		c=$(cat "$1/out/count" 2>/dev/null)
+		[ -n "$c" ] && break
+		sleep 0.1
+	done
+	echo "${c:-0}"
+}
+count_at_least() { [ "$(count "$1")" -ge "$2" ]; }
+raw_count() { cat "$1/out/count" 2>/dev/null; }
+T0=$(date +%s)
+phase() { conf_log "$(($(date +%s) - T0)) s: $*"; }
+# The pids inside of the container's lasting processes (not the counter's
+# sleep 0.5): NSpid's last field, sorted.
+inner_pids() {
+	local p
+	for p in $(procs_of "$1"); do
+		[ "$(tr '\0' ' ' 2>/dev/null <"/proc/$p/cmdline")" = "sleep 0.5 " ] && continue
+		awk '/^NSpid:/ { print $NF }' "/proc/$p/status" 2>/dev/null
+	done | sort -n | tr '\n' ' '
+}
+LIMITS='{"memory": {"limit": 67108864}, "pids": {"limit": 100}}'
+counter_bundle() { # VAR CG
+	cg_bundle "$1" "$2" "$LIMITS" . /bin/sh -c "$COUNTER"
+}
+state_gone() { [ ! -e "$CONF_ROOT/$1" ]; }
+
+# ---- checkpoint, then restore under the same id ---------------------------------
+
+cg_new CG
+counter_bundle B "$CG"
+start_ctr "$B"
+check_succeeds "[brig] a counter container runs"
+C1=$ID OLDPID=$PID
+wait_for 30 count_at_least "$B" 3
+inner_before=$(inner_pids "$CG")
+n1=$(count "$B")
+phase checkpoint
+brig checkpoint --image-path "$CONF_TMP/img1" "$C1"
+check_succeeds "[runc] checkpoint of a running container succeeds"
+raw1=$(raw_count "$B")
+check_true "[runc] ... writes the images" "no inventory.img in $CONF_TMP/img1" test -e "$CONF_TMP/img1/inventory.img"
+check_true "[runc] ... stops the container" "pid $OLDPID alive" eval '! pid_alive "$OLDPID"'
+check_true "[runc] ... and deletes it (state, cgroup)" "state: $(ls "$CONF_ROOT" 2>&1), cgroup: $(dirs_left "$CG")" \
+	eval 'state_gone "$C1" && gone "$CG"'
+sleep 0.6
+check_eq "[brig] the counter does not move while checkpointed" "$raw1" "$(raw_count "$B")"
+phase restore
+
+brig restore -d --image-path "$CONF_TMP/img1" --bundle "$B" --pid-file "$CONF_TMP/r1.pid" "$C1"
+check_succeeds "[runc] restore -d from the images succeeds"
+NEWPID=$(state_field "$C1" pid)
+check_eq "[runc] ... state says running" running "$(state_field "$C1" status)"
+check_eq "[runc] ... with the restored init's host pid (also in --pid-file)" "$NEWPID" "$(cat "$CONF_TMP/r1.pid" 2>/dev/null)"
+check_true "[brig] ... a live process, not the checkpointed one" "pid '$NEWPID' (old $OLDPID)" \
+	eval 'pid_alive "$NEWPID" && [ "$NEWPID" != "$OLDPID" ]'
+wait_for 20 count_at_least "$B" $((n1 + 2))
+n2=$(count "$B")
+check_true "[runc] the counter goes on from where it was (not restarted)" "before $n1, now $n2" \
+	eval '[ "$n2" -gt "$n1" ]'
+check_eq "[runc] the processes have the same pids inside" "$inner_before" "$(inner_pids "$CG")"
+check_eq "[config.md#root] the restored root is read-only, as the config's" ro \
+	"$(awk '$5 == "/" { split($6, o, ","); print o[1] }' "/proc/$NEWPID/mountinfo" 2>/dev/null)"
+check_eq "[config-linux.md#cgroups-path] the restored init is in the config's cgroup" "0::/$CG" \
+	"$(cat "/proc/$NEWPID/cgroup" 2>/dev/null)"
+check_eq "[config-linux.md#memory] memory.max from the config on the restored cgroup" 67108864 "$(rd "$V2/$CG/memory.max")"
+check_eq "[config-linux.md#pids] pids.max from the config on the restored cgroup" 100 "$(rd "$V2/$CG/pids.max")"
+brig ps "$C1"
+check_true "[runc] ps lists the restored processes" "$OUT" eval '[ "$(printf "%s\n" "$OUT" | grep -c sleep)" -ge 1 ]'
+brig pause "$C1"
+check_eq "[runc] pause of the restored container" "0 paused" "$RC $(state_field "$C1" status)"
+brig resume "$C1"
+check_eq "[runc] resume of the restored container" "0 running" "$RC $(state_field "$C1" status)"
+# ---- --leave-running, pre-dump and --parent-path, on the restored container ---------
+
+phase leave-running
+PID1=$NEWPID
+brig checkpoint --leave-running --image-path "$CONF_TMP/img2" "$C1"
+check_succeeds "[runc] checkpoint --leave-running succeeds"
+n1=$(count "$B")
+check_eq "[runc] ... the container keeps running, same init" "running $PID1" "$(state_field "$C1" status) $(state_field "$C1" pid)"
+wait_for 20 count_at_least "$B" $((n1 + 2))
+check_true "[runc] ... and counting" "before $n1, now $(count "$B")" count_at_least "$B" $((n1 + 2))
+
+brig checkpoint --pre-dump --parent-path ../nonexistent --image-path "$CONF_TMP/pre/final" "$C1"
+check_fails "[runc] checkpoint --pre-dump --parent-path ../nonexistent fails"
+check_contains "[runc] ... naming --parent-path" "--parent-path" "$ERR"
+brig checkpoint --parent-path "$CONF_TMP/pre/parent" --image-path "$CONF_TMP/pre/final" "$C1"
+check_fails "[runc] checkpoint with an absolute --parent-path fails"
+check_contains "[runc] ... naming --parent-path" "--parent-path must be relative" "$ERR"
+check_eq "[runc] ... and the container keeps running" running "$(state_field "$C1" status)"
+
+phase pre-dump
+brig checkpoint --pre-dump --image-path "$CONF_TMP/pre/parent" "$C1"
+check_succeeds "[runc] checkpoint --pre-dump succeeds"
+check_eq "[runc] ... and leaves the container running" "running $PID1" "$(state_field "$C1" status) $(state_field "$C1" pid)"
+brig checkpoint --parent-path ../parent --image-path "$CONF_TMP/pre/final" "$C1"
+check_succeeds "[runc] checkpoint --parent-path ../parent (after the pre-dump) succeeds"
+check_true "[runc] ... and deletes the container" "$(ls "$CONF_ROOT")" state_gone "$C1"
+n1=$(count "$B")
+new_id C3
+brig restore -d --image-path "$CONF_TMP/pre/final" --bundle "$B" "$C3"
+check_succeeds "[runc] restore of the incremental dump under a new id succeeds (nothing else exists)"
+wait_for 20 count_at_least "$B" $((n1 + 2))
+check_true "[runc] ... and counts on" "before $n1, now $(count "$B")" count_at_least "$B" $((n1 + 2))
+brig kill "$C3" KILL
+check_succeeds "[runc] kill of the restored container"
+wait_for 20 status_is "$C3" stopped
+check_eq "[runc] ... it stops" stopped "$(state_field "$C3" status)"
+brig delete "$C3"
+check_succeeds "[runc] delete of the restored container"
+check_true "[runc] ... leaves no state and no cgroup" "state: $(ls "$CONF_ROOT" 2>&1), cgroup: $(dirs_left "$CG")" \
+	eval 'state_gone "$C3" && gone "$CG"'
+
+# ---- restore in the foreground: the container's exit status -----------------------
+
+phase foreground
+touch "$B/out/stop"
+brig restore --image-path "$CONF_TMP/pre/final" --bundle "$B" "$C3"
+check_rc "[runc] restore in the foreground (the same images again) exits with the container's status" 3
+check_true "[runc] ... and deletes it" "state: $(ls "$CONF_ROOT" 2>&1), cgroup: $(dirs_left "$CG")" \
+	eval 'state_gone "$C3" && gone "$CG"'
+rm -f "$B/out/stop"
+
+# ---- stdio pipes: the restored container writes to restore's caller's ---------------
+
+phase pipes
+# ... in a network namespace the config names by path (runc's extRootNetNS)
+NS=brig-ckpt-$$
+conf_netns_add "$NS" || conf_log "ip netns add $NS failed"
+export NSPATH=/run/netns/$NS
+cg_new CG
+cg_bundle B "$CG" "$LIMITS" '(.linux.namespaces[] | select(.type == "network")).path = $ENV.NSPATH' \
+	/bin/sh -c 'i=0; while :; do i=$((i + 1)); echo "n=$i"; sleep 0.5; done'
+new_id P1
+(true | timeout 60 "$BRIG" --root "$CONF_ROOT" create --bundle "$B" "$P1" 2>&1 | cat >"$CONF_TMP/p1.out") &
+wait_for 30 status_is "$P1" created
+brig start "$P1"
+wait_for 30 file_has "$CONF_TMP/p1.out" n=2
+brig checkpoint --image-path "$CONF_TMP/img4" "$P1"
+check_succeeds "[runc] checkpoint of a container whose stdio are pipes succeeds"
+check_match "[runc] ... descriptors.json names its pipes" '^\["pipe:\[[0-9]+\]","pipe:\[[0-9]+\]","pipe:\[[0-9]+\]"\]$' \
+	"$(cat "$CONF_TMP/img4/descriptors.json" 2>/dev/null)"
+last=$(sed -n 's/^n=//p' "$CONF_TMP/p1.out" | tail -n1)
+(true | timeout 60 "$BRIG" --root "$CONF_ROOT" restore -d --image-path "$CONF_TMP/img4" --bundle "$B" "$P1" 2>&1 |
+	cat >"$CONF_TMP/p2.out") &
+wait_for 30 file_has "$CONF_TMP/p2.out" "n=$((${last:-0} + 2))"
+check_true "[runc] the restored container writes on to the pipe restore was given (--inherit-fd)" \
+	"before n=$last; after: $(tr '\n' ' ' <"$CONF_TMP/p2.out")" file_has "$CONF_TMP/p2.out" "n=$((${last:-0} + 2))"
+check_eq "[runc] ... in the network namespace the config names (joined, not restored)" \
+	"$(stat -Lc %i "/run/netns/$NS" 2>/dev/null)" "$(stat -Lc %i "/proc/$(state_field "$P1" pid)/ns/net" 2>/dev/null)"
+brig checkpoint --page-server 127.0.0.1:1 --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] --page-server is refused, named" checkpoint "--page-server: not supported by brig"
+brig checkpoint --lazy-pages --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] --lazy-pages is refused, named" checkpoint "--lazy-pages: not supported by brig"
+brig checkpoint --empty-ns ipc --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] --empty-ns other than network is refused, named" checkpoint \
+	"--empty-ns: namespace 'ipc' is not supported (only network)"
+brig --criu /nonexistent/criu checkpoint --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] a missing criu is an error naming it" checkpoint "criu not found: '/nonexistent/criu': No such file or directory"
+check_eq "[brig] ... and the container runs on" running "$(state_field "$P1" status)"
+brig delete -f "$P1"
+check_true "[runc] ... delete -f removes it" "$(ls "$CONF_ROOT")" state_gone "$P1"
+wait
+
+# ---- errors leave nothing behind ----------------------------------------------------
+
+phase errors
+new_id X
+brig checkpoint --image-path "$CONF_TMP/none" "$X"
+check_error_line "[runc] checkpoint of a missing container fails" checkpoint "container \"$X\" does not exist"
+check_true "[brig] ... and makes no image directory" "" test ! -e "$CONF_TMP/none"
+
+cg_new CG
+counter_bundle B "$CG"
+brig_create "$B"
+brig checkpoint --image-path "$CONF_TMP/none" "$ID"
+check_error_line "[runc] checkpoint of a created container fails" checkpoint "container cannot be checkpointed in created state"
+brig kill "$ID" KILL
+wait_for 20 status_is "$ID" stopped
+brig checkpoint --image-path "$CONF_TMP/none" "$ID"
+check_error_line "[runc] checkpoint of a stopped container fails" checkpoint "container cannot be checkpointed in stopped state"
+check_true "[brig] ... none of them made the image directory" "$(ls "$CONF_TMP/none" 2>&1)" test ! -e "$CONF_TMP/none"
+brig delete "$ID"
+
+new_id X
+brig restore -d --image-path "$CONF_TMP/missing" --bundle "$B" "$X"
+check_error_line "[brig] restore from a missing image directory fails, naming it" restore \
+	"image directory '$CONF_TMP/missing': No such file or directory"
+check_true "[brig] ... and leaves no state, cgroup or image directory" \
+	"state: $(ls "$CONF_ROOT" 2>&1), cgroup: $(dirs_left "$CG")" \
+	eval 'state_gone "$X" && gone "$CG" && [ ! -e "$CONF_TMP/missing" ]'
+mkdir "$CONF_TMP/empty"
+brig restore -d --image-path "$CONF_TMP/empty" --bundle "$B" "$X"
+check_fails "[brig] restore from an empty image directory fails"
+check_contains "[brig] ... with criu's error" "criu restore failed" "$ERR"
+check_true "[brig] ... and leaves no state, cgroup or mount" \
+	"state: $(ls "$CONF_ROOT" 2>&1), cgroup: $(dirs_left "$CG"), mounts: $(conf_mounts_under "$CONF_ROOT")" \
+	eval 'state_gone "$X" && gone "$CG" && [ -z "$(conf_mounts_under "$CONF_ROOT")" ]'
+
+phase done
+check_eq "[brig] no cgroup is left below the test parents" "" "$(cg_sweep)"
+conf_finish
