@@ -159,6 +159,7 @@ fault_create() { # VERB-OF-THE-TABLE (create or child)
 			break
 		fi
 		check_step_error "$t" "$n" create
+		[ "$t:$STEP" = "child:exec brig-init" ] && EXEC_STEP=$n
 		NETNS_INO=
 		check_nothing_left "[brig] ... a create failed at $t step $n (\"$STEP\") leaves nothing, even before delete" "$ID" "$B"
 		"$BRIG" --root "$CONF_ROOT" delete --force "$ID" >/dev/null 2>&1
@@ -207,6 +208,29 @@ if [ "$FAULTS" = 1 ]; then
 	check_nothing_left "[brig] ... delete --force leaves nothing" "$ID" "$J"
 else
 	skip "[brig] create through a slow intermediate records the init's pid" \
+		"brig was built without -DBRIG_FAULT_INJECTION=ON"
+fi
+
+# The init reports ready and then execs brig-init; until that exec its exe is
+# brig's binary. create returns only after it (the sync socket closes on
+# exec): with a slow exec (a loaded host: conformance.security once saw the
+# created init still running brig) the caller still never meets brig's binary.
+# The test makes the init sleep 1 s before that exec.
+if [ "$FAULTS" = 1 ]; then
+	check_true "[brig] a failure at the child's last step (\"exec brig-init\") is create's" \
+		"no child step of that name failed create" test -n "${EXEC_STEP:-}"
+	new_bundle J
+	set_args "$J" /bin/probe sleep 600
+	BRIG_FAULT=child:${EXEC_STEP:-39}:delay brig_create "$J"
+	check_rc "[brig] create with a slow exec of brig-init succeeds" 0
+	check_eq "[brig] ... and returns once the init runs brig-init, not brig's binary" memfd:brig-init \
+		"$(cat "/proc/$PID/comm" 2>/dev/null)"
+	brig start "$ID"
+	check_rc "[brig] ... which start then runs" 0
+	brig delete --force "$ID"
+	check_nothing_left "[brig] ... delete --force leaves nothing" "$ID" "$J"
+else
+	skip "[brig] create returns once the init runs brig-init" \
 		"brig was built without -DBRIG_FAULT_INJECTION=ON"
 fi
 

@@ -320,6 +320,30 @@ static int serve(struct creation *cr, struct brig_error *err)
 	}
 }
 
+/* The init reports ready just before it execs brig-init, and the sync socket
+ * closes at that exec: until then its /proc/PID/exe is brig's binary, which a
+ * caller's exec into the created container could meet, so create returns only
+ * after the EOF (an init that died instead gives it too; start says so). */
+static int wait_brig_init(struct creation *cr, struct brig_error *err)
+{
+	char byte;
+	ssize_t n;
+	do
+		n = recv(cr->sync_fd, &byte, 1, MSG_PEEK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return err_sys(err, "wait for brig-init: read the sync socket");
+	if (n == 0)
+		return 0;
+	/* the exec failed before it could happen: the child's error */
+	enum sync_type t;
+	size_t len;
+	_cleanup_free_ char *data = NULL;
+	if (sync_recv(cr->sync_fd, &t, &data, &len, err) < 0 || answer(cr, t, data, len, err) < 0)
+		return -1;
+	return err_set(err, EPROTO, "wait for brig-init: message %d from the container process", t);
+}
+
 static int save_state(struct creation *cr, struct brig_error *err)
 {
 	struct spec_state *st = &cr->c->state;
@@ -350,6 +374,7 @@ static const struct create_step create_steps[] = {
     {"brig-init", fill_brig_init, true},
     {"clone", spawn, false}, /* the pid is recorded before the child gets an answer */
     {"serve", serve, false}, /* the child's errors name its own steps */
+    {"wait for brig-init", wait_brig_init, false}, /* errors: the child's, or named */
     {"save state", save_state, true},
     {"pid file", write_pid_file, true}, /* last: callers take it for success */
 };

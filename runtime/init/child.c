@@ -305,7 +305,9 @@ static int report_ready(struct child_ctx *c, struct brig_error *err)
 {
 	if (sync_send(c->plan->sync_fd, SYNC_READY, NULL, 0) < 0)
 		return err_sys(err, "report ready");
-	closep(&c->plan->sync_fd);
+	/* kept open: it closes at the exec of brig-init (close-on-exec), and
+	 * that EOF is what create waits for; process_exec closes it itself when
+	 * brig-init cannot be exec'd */
 	return 0;
 }
 
@@ -425,7 +427,8 @@ static __attribute__((noreturn)) void run_child(struct child_plan *p, const char
 	for (size_t i = 0; i < n; i++) {
 		if (fault_point(verb, i, steps[i].name, &err) < 0 || steps[i].run(&c, &err) < 0) {
 			err_wrap(&err, "%s", steps[i].name);
-			/* after "report ready" nobody reads the sync socket */
+			/* after "report ready" (create) the sync socket is closed: a
+			 * later error goes to `brig start` on the status fifo */
 			if (p->sync_fd >= 0)
 				sync_fail(p->sync_fd, &err);
 			_exit(127);

@@ -196,6 +196,10 @@ int process_exec(struct child_ctx *c, struct brig_error *err)
 	/* No executable memfd (vm.memfd_noexec=2, an LSM): exec directly, still
 	 * correct, without the /proc/self/exe protection. */
 	log_debug("exec brig-init: %s; executing '%s' directly", strerror(errno), c->exec_path);
+	/* create waits for the sync socket's EOF (report_ready): here it is the
+	 * init's own, not exec's report fd, and the init waits for start */
+	if (c->plan->sync_fd != c->report_fd)
+		closep(&c->plan->sync_fd);
 	fd_set_cloexec(conn, true);
 	if (process_forks_into_pidns(c))
 		return fork_and_exec(c, conn, env, err);
