@@ -18,6 +18,8 @@ sleep 1 # artifacts of this run are the files newer than .start
 
 # UBSan stops at the first report (-fno-sanitize-recover): with its stack, please
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
+# leaks inside a library that brig cannot mend, each explained there
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$(cd "$(dirname "$0")" && pwd -P)/lsan.supp}
 start=$(date +%s)
 "$fuzzer" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
 	-dict="$dict" -artifact_prefix="$work/artifacts/" "$@" "$work/corpus" "$seeds" >"$log" 2>&1
