@@ -58,6 +58,18 @@ check_eq "[runc] --preserve-fds 2 passes fds 3 and 4 and no other" 3,4 "$(kv fds
 check_eq "[runc] ... fd 3 is the runtime's fd 3" three "$(kv fd.3.content)"
 check_eq "[runc] ... fd 4 is the runtime's fd 4" four "$(kv fd.4.content)"
 
+# More fds preserved than the caller has (crun's preserve-fds-some): the
+# range's gaps are where brig's own fds land; create waits for its sync
+# socket to close at the exec, so that one must not be made inheritable there.
+new_id ID
+LAST_CMD="brig run --preserve-fds 40 (fds 3, 4 open)"
+OUT=$(timeout -k 5 30 "$BRIG" --root "$CONF_ROOT" run --preserve-fds 40 --bundle "$B" "$ID" </dev/null \
+	2>"$CONF_TMP/err" 3<"$CONF_TMP/fd3" 4<"$CONF_TMP/fd4")
+RC=$? ERR=$(cat "$CONF_TMP/err")
+check_succeeds "[runc] run --preserve-fds 40 with only fds 3 and 4 open ends (no wait for ever)"
+check_eq "[runc] ... fd 3 is the runtime's fd 3" three "$(kv fd.3.content)"
+"$BRIG" --root "$CONF_ROOT" delete -f "$ID" >/dev/null 2>&1
+
 set_args "$B" /bin/probe fds + readfd 3
 new_id ID
 LAST_CMD="brig create --preserve-fds 1; brig start"

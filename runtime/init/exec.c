@@ -98,6 +98,16 @@ int process_prepare_fds(struct child_ctx *c, struct brig_error *err)
 	c->exec_conn = fcntl(c->report_fd, F_DUPFD_CLOEXEC, first);
 	if (c->exec_conn < 0)
 		return err_sys(err, "dup brig-init's fds");
+	/* create's sync socket stays open until the exec closes it (its EOF is
+	 * create's signal): in a gap of the caller's preserved fds it would be
+	 * made inheritable below, and create would wait for ever */
+	if (c->plan->sync_fd >= 3 && c->plan->sync_fd < first && c->plan->sync_fd != c->report_fd) {
+		int moved = fcntl(c->plan->sync_fd, F_DUPFD_CLOEXEC, first);
+		if (moved < 0)
+			return err_sys(err, "dup the sync socket");
+		close(c->plan->sync_fd);
+		c->plan->sync_fd = moved;
+	}
 	if (c->plan->wait_fd >= 0) {
 		c->exec_wait = fcntl(c->plan->wait_fd, F_DUPFD_CLOEXEC, first);
 		if (c->exec_wait < 0)
