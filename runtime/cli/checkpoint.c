@@ -126,14 +126,6 @@ static const struct cli_opt restore_opts[] = {
      "the LSM mount context of the restored mounts", CLI_RUNC},
 };
 
-static void delete_after(const struct global_opts *g, const char *id)
-{
-	struct brig_error e = {0};
-	_cleanup_container_ struct container *d = container_open_at(g->root, id, &e);
-	if (d && lifecycle_delete(d, true, &e) < 0)
-		log_warn("delete %s: %s", id, e.msg);
-}
-
 static int restore(const struct global_opts *g, void *opts, char **args, size_t n,
 		   struct brig_error *err)
 {
@@ -165,7 +157,7 @@ static int restore(const struct global_opts *g, void *opts, char **args, size_t 
 	/* the wait needs no lock: let state and kill in meanwhile */
 	container_free(c);
 	int status = foreground_wait(pid, pidfd, -1, &mask);
-	delete_after(g, id);
+	cli_delete_after(g, id);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status;
 }

@@ -120,6 +120,9 @@ void cli_opts_clear(const struct cli_verb *v, void *opts);
 void cli_print_help(const struct cli_verb *v, FILE *out);
 /* `brig --help`. */
 void cli_print_usage(FILE *out);
+/* Deletes a foreground container that has ended (run, restore without -d);
+ * a failure is a warning. */
+void cli_delete_after(const struct global_opts *g, const char *id);
 /* The verb (or, with a subcommand table, the subcommand) named by name. */
 const struct cli_verb *cli_find(const struct cli_verb *const *verbs, const char *name);
 /* Runs a verb from argv (argv[0] its name): parse, run, free. */

@@ -51,7 +51,8 @@ static int run_detached(struct container *c, struct brig_error *err)
 	return r;
 }
 
-static void delete_after(const struct global_opts *g, const char *id)
+/* A foreground container's delete once it has ended (run, restore without -d). */
+void cli_delete_after(const struct global_opts *g, const char *id)
 {
 	struct brig_error e = {0};
 	_cleanup_container_ struct container *d = container_open_at(g->root, id, &e);
@@ -92,7 +93,7 @@ static int run(const struct global_opts *g, void *opts, char **args, size_t n,
 	int status = run_foreground(c, sv[0], &mask, err);
 	closep(&sv[0]);
 	if (!o->keep)
-		delete_after(g, id);
+		cli_delete_after(g, id);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return status < 0 ? -1 : status;
 }
