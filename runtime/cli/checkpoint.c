@@ -134,11 +134,7 @@ static int restore(const struct global_opts *g, void *opts, char **args, size_t 
 	o->r.cr.criu = g->criu;
 	const char *id = args[0];
 	sigset_t mask, old;
-	sigfillset(&mask);
-	sigdelset(&mask, SIGSEGV);
-	sigdelset(&mask, SIGBUS);
-	sigdelset(&mask, SIGILL);
-	sigdelset(&mask, SIGFPE);
+	cli_forwarded_signals(&mask);
 	if (!o->detach) {
 		/* signals are forwarded from the moment the container exists */
 		sigprocmask(SIG_BLOCK, &mask, &old);

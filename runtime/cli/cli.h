@@ -8,6 +8,7 @@
 
 #include "runtime/container/container.h"
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -123,6 +124,9 @@ void cli_print_usage(FILE *out);
 /* Deletes a foreground container that has ended (run, restore without -d);
  * a failure is a warning. */
 void cli_delete_after(const struct global_opts *g, const char *id);
+/* What a foreground run or restore blocks and forwards to the container:
+ * every signal but the synchronous faults, which stay brig's own. */
+void cli_forwarded_signals(sigset_t *mask);
 /* The verb (or, with a subcommand table, the subcommand) named by name. */
 const struct cli_verb *cli_find(const struct cli_verb *const *verbs, const char *name);
 /* Runs a verb from argv (argv[0] its name): parse, run, free. */

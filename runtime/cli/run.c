@@ -51,6 +51,15 @@ static int run_detached(struct container *c, struct brig_error *err)
 	return r;
 }
 
+void cli_forwarded_signals(sigset_t *mask)
+{
+	sigfillset(mask);
+	sigdelset(mask, SIGSEGV);
+	sigdelset(mask, SIGBUS);
+	sigdelset(mask, SIGILL);
+	sigdelset(mask, SIGFPE);
+}
+
 /* A foreground container's delete once it has ended (run, restore without -d). */
 void cli_delete_after(const struct global_opts *g, const char *id)
 {
@@ -68,11 +77,7 @@ static int run(const struct global_opts *g, void *opts, char **args, size_t n,
 	const char *id = args[0];
 	int sv[2] = {-1, -1};
 	sigset_t mask, old;
-	sigfillset(&mask);
-	sigdelset(&mask, SIGSEGV);
-	sigdelset(&mask, SIGBUS);
-	sigdelset(&mask, SIGILL);
-	sigdelset(&mask, SIGFPE);
+	cli_forwarded_signals(&mask);
 	o->c.console_sock_fd = -1;
 	if (!o->detach) {
 		if (!o->c.console_socket &&
