@@ -155,6 +155,14 @@ char *path_clean(const char *path);
 char *path_join(const char *a, const char *b);
 /* Sets or clears FD_CLOEXEC. */
 int fd_set_cloexec(int fd, bool on);
+/* Fills every fd below end that is not open with a close-on-exec /dev/null,
+ * held until the process ends, so that what the process opens afterwards
+ * lands at end or above (a range passed on, --preserve-fds, then holds only
+ * the caller's fds). Stops early when no fd is left. Call before anything is
+ * opened; once. */
+void fd_plug_below(int end);
+/* Whether fd is one of fd_plug_below's plugs (a gap the caller left). */
+bool fd_is_plug(int fd);
 /* Parses a whole decimal string into [min, max]. Returns -1 with errno EINVAL/ERANGE. */
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *ret);
 

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 static void oom(void)
@@ -266,6 +267,37 @@ int fd_set_cloexec(int fd, bool on)
 		return -1;
 	flags = on ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC);
 	return fcntl(fd, F_SETFD, flags);
+}
+
+static uint8_t *plugs; /* bit fd: a plug */
+static int plugs_end;
+
+void fd_plug_below(int end)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)end > rl.rlim_cur)
+		end = (int)rl.rlim_cur; /* no fd can be above it */
+	if (plugs || end <= 3)
+		return;
+	plugs = xcalloc((size_t)end / 8 + 1, 1);
+	plugs_end = end;
+	/* each open takes the lowest free fd: the gaps, in order */
+	for (;;) {
+		int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return;
+		if (fd >= end) {
+			close(fd);
+			return;
+		}
+		plugs[fd / 8] |= (uint8_t)(1u << (fd % 8));
+	}
+}
+
+bool fd_is_plug(int fd)
+{
+	return plugs && fd >= 0 && fd < plugs_end && (plugs[fd / 8] & (1u << (fd % 8)));
 }
 
 int parse_int64(const char *s, int64_t min, int64_t max, int64_t *ret)

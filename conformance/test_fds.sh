@@ -58,16 +58,40 @@ check_eq "[runc] --preserve-fds 2 passes fds 3 and 4 and no other" 3,4 "$(kv fds
 check_eq "[runc] ... fd 3 is the runtime's fd 3" three "$(kv fd.3.content)"
 check_eq "[runc] ... fd 4 is the runtime's fd 4" four "$(kv fd.4.content)"
 
+# close_fds: in a subshell, closes every fd above 2: what the harness left
+# open would be the caller's, rightly passed, in a preserved range.
+close_fds() {
+	local fd
+	for fd in $(ls "/proc/$BASHPID/fd"); do
+		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
+	done
+	return 0
+}
 # More fds preserved than the caller has (crun's preserve-fds-some): the
 # range's gaps are where brig's own fds land; create waits for its sync
 # socket to close at the exec, so that one must not be made inheritable there.
 new_id ID
 LAST_CMD="brig run --preserve-fds 40 (fds 3, 4 open)"
-OUT=$(timeout -k 5 30 "$BRIG" --root "$CONF_ROOT" run --preserve-fds 40 --bundle "$B" "$ID" </dev/null \
-	2>"$CONF_TMP/err" 3<"$CONF_TMP/fd3" 4<"$CONF_TMP/fd4")
+OUT=$(close_fds && exec 3<"$CONF_TMP/fd3" 4<"$CONF_TMP/fd4"
+	timeout -k 5 30 "$BRIG" --root "$CONF_ROOT" run --preserve-fds 40 --bundle "$B" "$ID" </dev/null \
+		2>"$CONF_TMP/err")
 RC=$? ERR=$(cat "$CONF_TMP/err")
 check_succeeds "[runc] run --preserve-fds 40 with only fds 3 and 4 open ends (no wait for ever)"
 check_eq "[runc] ... fd 3 is the runtime's fd 3" three "$(kv fd.3.content)"
+# brig's own fds (state dir, log, cgroup dirs, exec fifo, brig-init's memfd)
+# must not land in the gaps and pass with them: --log puts one more in play.
+check_eq "[brig] ... and the range's gaps stay closed: fds 3 and 4 only, none of brig's" 3,4 "$(kv fds)"
+new_id ID
+set_args "$B" /bin/probe fds + readfd 3 + readfd 5
+LAST_CMD="brig --log FILE run --preserve-fds 8 (fds 3, 5 open)"
+OUT=$(close_fds && exec 3<"$CONF_TMP/fd3" 5<"$CONF_TMP/fd5"
+	timeout -k 5 30 "$BRIG" --root "$CONF_ROOT" --log "$CONF_TMP/preserve.log" run --preserve-fds 8 \
+		--bundle "$B" "$ID" </dev/null 2>"$CONF_TMP/err")
+RC=$? ERR=$(cat "$CONF_TMP/err")
+check_succeeds "[runc] run --preserve-fds 8 with fds 3 and 5 open, and a log file"
+check_eq "[brig] ... passes fds 3 and 5, their own, and nothing in the gaps" "3,5 three five" \
+	"$(kv fds) $(kv fd.3.content) $(kv fd.5.content)"
+"$BRIG" --root "$CONF_ROOT" delete -f "$ID" >/dev/null 2>&1
 "$BRIG" --root "$CONF_ROOT" delete -f "$ID" >/dev/null 2>&1
 
 set_args "$B" /bin/probe fds + readfd 3
@@ -98,6 +122,20 @@ check_eq "[runc] ... fds 3 and 4 are passed" 3,4 "$(kv fds)"
 check_eq "[runc] ... the process gets LISTEN_FDS=2" 2 "$(kv LISTEN_FDS)"
 check_eq "[runc] ... and LISTEN_PID=1 (itself)" 1 "$(kv LISTEN_PID)"
 check_eq "[runc] ... fd 3 is the runtime's fd 3" three "$(kv fd.3.content)"
+
+# exec --preserve-fds, with a gap: the same plugs as create's
+new_bundle B
+set_args "$B" /bin/sleep 60
+brig_create "$B"
+brig start "$ID"
+LAST_CMD="brig exec --preserve-fds 4 ID probe (fds 3, 6 open)"
+OUT=$(close_fds && exec 3<"$CONF_TMP/fd3" 6<"$CONF_TMP/fd4"
+	timeout -k 5 30 "$BRIG" --root "$CONF_ROOT" exec --preserve-fds 4 "$ID" \
+		/bin/probe fds + readfd 6 </dev/null 2>"$CONF_TMP/err")
+RC=$? ERR=$(cat "$CONF_TMP/err")
+check_eq "[brig] exec --preserve-fds 4 with fds 3 and 6 open passes them and nothing in the gaps" \
+	"3,6 four" "$(kv fds) $(kv fd.6.content)"
+brig delete -f "$ID"
 
 new_id ID
 LAST_CMD="LISTEN_FDS=2 LISTEN_PID=1 brig run"

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 /* runtime/init's pure parts, without root: cpu lists,
  * bind mount flags to mount attributes, devpts data in a user namespace, and
- * which fds the container process closes. */
+ * which fds the container process closes, and the plugs of a preserved
+ * range's gaps. */
 #include "runtime/init/internal.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <linux/mount.h>
 #include <sys/mount.h>
 
@@ -85,6 +87,31 @@ START_TEST(test_close_ranges)
 }
 END_TEST
 
+/* --preserve-fds' plugs (base): the gaps below end, and only they, are
+ * filled close-on-exec; what opens next lands at end or above. */
+START_TEST(test_fd_plugs)
+{
+	int a = open("/dev/null", O_RDONLY), b = open("/dev/null", O_RDONLY);
+	int c = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(a, 3);
+	ck_assert_int_gt(c, b);
+	close(a);
+	close(c);
+	fd_plug_below(c + 3);
+	ck_assert(fd_is_plug(a));
+	ck_assert(fd_is_plug(c));
+	ck_assert(!fd_is_plug(b));
+	ck_assert(!fd_is_plug(c + 3));
+	ck_assert(!fd_is_plug(-1));
+	ck_assert_int_eq(fcntl(a, F_GETFD) & FD_CLOEXEC, FD_CLOEXEC);
+	ck_assert_int_eq(fcntl(b, F_GETFD) & FD_CLOEXEC, 0); /* the caller's, untouched */
+	int next = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	ck_assert_int_ge(next, c + 3);
+	close(next);
+	close(b);
+}
+END_TEST
+
 Suite *test_suite(void)
 {
 	Suite *s = suite_create("init");
@@ -93,6 +120,7 @@ Suite *test_suite(void)
 	tcase_add_test(c, test_mount_attrs);
 	tcase_add_test(c, test_drop_gid);
 	tcase_add_test(c, test_close_ranges);
+	tcase_add_test(c, test_fd_plugs);
 	suite_add_tcase(s, c);
 	return s;
 }

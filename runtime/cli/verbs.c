@@ -138,8 +138,33 @@ static int parse_global(int argc, char **argv, struct global_args *a, int *ret_v
 	return 0;
 }
 
+/* --preserve-fds N passes fds 3 .. 3+N-1, and LISTEN_FDS more: before brig
+ * opens anything (its log, the state dir, cgroup dirs, brig-init), the gaps
+ * the caller left in that range are plugged, or brig's own fds would land
+ * there and pass to the container. Every "--preserve-fds" of argv counts,
+ * the container's own arguments too: a plug too many closes at the exec. */
+static void plug_preserved_range(int argc, char **argv)
+{
+	int64_t n = 0, v, listen = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *val = NULL;
+		if (!strcmp(a, "--preserve-fds") && i + 1 < argc)
+			val = argv[i + 1];
+		else if (!strncmp(a, "--preserve-fds=", 15))
+			val = a + 15;
+		if (val && parse_int64(val, 0, 65536, &v) == 0 && v > n)
+			n = v;
+	}
+	if (n == 0) /* LISTEN_FDS alone: systemd passes them without gaps */
+		return;
+	if (parse_int64(getenv("LISTEN_FDS"), 0, 1024, &listen) < 0)
+		listen = 0;
+	fd_plug_below((int)(3 + n + listen));
+}
+
 int cli_main(int argc, char **argv)
 {
+	plug_preserved_range(argc, argv);
 	/* A hook or agent that closes its end early must not kill brig mid-verb:
 	 * writes to it fail with EPIPE instead. Every process brig starts gets
 	 * the default back (the container process, hooks, helpers). */

@@ -113,8 +113,8 @@ int process_prepare_fds(struct child_ctx *c, struct brig_error *err)
 		if (c->exec_wait < 0)
 			return err_sys(err, "dup brig-init's fds");
 	}
-	for (int fd = 3; fd < first; fd++)
-		if (fd_set_cloexec(fd, false) < 0 && errno != EBADF)
+	for (int fd = 3; fd < first; fd++) /* a gap of the caller's stays one */
+		if (!fd_is_plug(fd) && fd_set_cloexec(fd, false) < 0 && errno != EBADF)
 			return err_sys(err, "pass fd %d", fd);
 	/* Belt and braces: the child closed every fd it did not plan to keep
 	 * when it started, and opens its own close-on-exec. An outer filter
