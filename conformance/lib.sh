@@ -396,7 +396,7 @@ new_bundle() {
 	chmod 755 "$b/rootfs/bin/probe"
 	mkdir -p "$b/out"
 	chmod 777 "$b/out"
-	"$BRIG" spec --bundle "$b" >/dev/null 2>&1 || {
+	timeout -k 5 60 "$BRIG" spec --bundle "$b" >/dev/null 2>&1 || {
 		echo "brig spec --bundle $b failed" >&2
 		return 1
 	}

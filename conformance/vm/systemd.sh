@@ -33,7 +33,9 @@
 # env: SYSTEMD_PARTS (default "driver clients cri rootless"), SYSTEMD_HYBRID
 #      (1; 0: no hybrid boot), BRIG_VM_TIMEOUT (the v2 boot's bound, 1800 s),
 #      BRIG_VM_MEM (3072 MB), and what ../clients takes (SCN_ONLY, RUNC,
-#      CRUN, CLIENTS_LOG, SCN_TIMEOUT).
+#      CRUN, CLIENTS_LOG, SCN_TIMEOUT); SYSTEMD_PART_TIMEOUT bounds each part
+#      (default: its own, in systemd/run.sh; a part past it fails alone,
+#      with the guest's processes and kernel stacks printed).
 set -u
 here=$(cd "$(dirname "$0")" && pwd -P)
 clients=$(cd "$here/../clients" && pwd -P)
@@ -86,7 +88,7 @@ seed=
 vm_share_args "$(dirname "$here")" "$(dirname "$BRIG")" "$(dirname "$PROBE")" $seed
 envs=(--env BRIG="$BRIG" --env PROBE="$PROBE" --env CONF_CACHE=/tmp/brig-conf-cache
 	--env BRIG_SEED_CACHE="$seed" --env ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}")
-for v in UBSAN_OPTIONS SCN_ONLY CRI_ONLY RUNC CRUN CRUN_CLIENTS CLIENTS_LOG CLIENTS_LOG_REFS SCN_TIMEOUT SCN_TIMES STOP_MAX; do
+for v in UBSAN_OPTIONS SCN_ONLY CRI_ONLY RUNC CRUN CRUN_CLIENTS CLIENTS_LOG CLIENTS_LOG_REFS SCN_TIMEOUT SCN_TIMES STOP_MAX SYSTEMD_PART_TIMEOUT; do
 	[ -n "${!v+set}" ] && envs+=(--env "$v=${!v}")
 done
 

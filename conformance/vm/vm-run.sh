@@ -604,7 +604,8 @@ catpids=()
 
 if [ -f "$run/ctl/rc" ]; then exit "$(cat "$run/ctl/rc")"; fi
 if [ -n "$timeout_s" ] && { [ "$qrc" = 124 ] || [ "$qrc" = 137 ]; }; then
-	echo "$prog: timed out after ${timeout_s}s" >&2
+	echo "$prog: timed out after ${timeout_s}s; the guest console's last lines:" >&2
+	tail -n 20 "$run/console.log" >&2 || true
 	exit 124
 fi
 echo "$prog: the VM ended without an exit status (qemu status $qrc); its last console lines:" >&2

@@ -38,13 +38,79 @@ echo "# guest: kernel $(uname -r), $(nproc) cpus, $(awk '/MemTotal/ { print int(
 	"cgroup layout $layout, $(systemctl --version | head -n1), up $(cut -d' ' -f1 /proc/uptime) s"
 export SYSTEMD_LAYOUT=$layout
 
+# A part's bound (seconds; SYSTEMD_PART_TIMEOUT overrides them all): a part
+# that hangs fails alone, with what the guest was doing, instead of taking
+# the boot's whole time and the later parts with it. About three times what
+# each takes under emulation on a loaded 2-core host.
+part_limit() {
+	[ -n "${SYSTEMD_PART_TIMEOUT:-}" ] && { echo "$SYSTEMD_PART_TIMEOUT"; return; }
+	case $1 in
+	driver) echo 420 ;;
+	clients) echo 1100 ;;
+	cri) echo 600 ;;
+	rootless) echo 400 ;;
+	*) echo 600 ;;
+	esac
+}
+# What a hung part was doing: the processes (no kernel threads), the kernel
+# stacks of those in uninterruptible sleep and of brig's, the kernel's last
+# lines.
+hang_report() {
+	echo "# ---- part $1 passed its bound of $2 s: the guest's processes"
+	ps -eo pid,ppid,stat,wchan:28,etimes,args --forest 2>&1 | awk '$1 != 2 && $2 != 2' |
+		cut -c1-200 | sed 's/^/#   /' | tail -n 100
+	local pid st comm
+	while read -r pid st comm; do
+		case "$st:$comm" in
+		D*:* | *:brig* | *:runc | *:memfd:brig*) ;;
+		*) continue ;;
+		esac
+		echo "# kernel stack of $pid ($comm, state $st):"
+		sed 's/^/#     /' "/proc/$pid/stack" 2>/dev/null | head -n 20
+	done < <(ps -eo pid=,stat=,comm= 2>/dev/null)
+	echo "# the kernel's last lines:"
+	dmesg 2>/dev/null | tail -n 25 | sed 's/^/#   /'
+}
+# run_part NAME: the part's script under its bound; its status (124 when it
+# was ended at the bound: TERM, for its trap to remove what it made, then
+# KILL two minutes later).
+run_part() {
+	local limit pid wd rc fired
+	limit=$(part_limit "$1")
+	fired=$(mktemp)
+	bash "$here/$1.sh" &
+	pid=$!
+	(
+		end=$((SECONDS + limit))
+		while [ $SECONDS -lt $end ]; do sleep 5; done
+		hang_report "$1" "$limit"
+		echo "# ending part $1 (TERM; KILL in 120 s)"
+		echo fired >"$fired"
+		kill -TERM "$pid" 2>/dev/null
+		end=$((SECONDS + 120))
+		while [ $SECONDS -lt $end ] && kill -0 "$pid" 2>/dev/null; do sleep 2; done
+		kill -KILL "$pid" 2>/dev/null
+	) &
+	wd=$!
+	wait "$pid"
+	rc=$?
+	kill "$wd" 2>/dev/null
+	wait "$wd" 2>/dev/null
+	if [ -s "$fired" ]; then
+		echo "FAIL part $1: ended after its bound of $limit s (exit $rc)"
+		rc=124
+	fi
+	rm -f "$fired"
+	return "$rc"
+}
+
 results=()
 rc_all=0
 for part in ${SYSTEMD_PARTS:-driver}; do
 	echo "# ==== part $part ($layout)"
 	t0=$(date +%s)
 	if [ -f "$here/$part.sh" ]; then
-		bash "$here/$part.sh"
+		run_part "$part"
 		rc=$?
 	else
 		echo "FAIL no part $part ($here/$part.sh)"
