@@ -9,7 +9,8 @@
 # --parent-path; restore in the foreground with the container's exit status;
 # and the errors that leave nothing behind (runc's bad --parent-path, a
 # stopped or missing container, a missing image directory, a missing criu,
-# the options brig refuses). Skips, with the reason, without criu or when
+# the options brig refuses); criu's configuration file (org.criu.config,
+# /etc/criu/runc.conf). Skips, with the reason, without criu or when
 # `criu check` fails.
 . "$(dirname "$0")/../lib.sh"
 [ -d /.vm-run ] || conf_skip_all "runs inside the VM only (ctest -R conformance.cgroups_v2 boots it)"
@@ -197,6 +198,135 @@ check_eq "[brig] ... and the container runs on" running "$(state_field "$P1" sta
 brig delete -f "$P1"
 check_true "[runc] ... delete -f removes it" "$(ls "$CONF_ROOT")" state_gone "$P1"
 wait
+
+# ---- a terminal: the new pty's master goes to --console-socket ----------------------
+# The listener keeps every master it gets (a closed master would hang the
+# container up) and copies what each says to SOCK.N (N: the connection).
+cat >"$CONF_TMP/ttylistener.py" <<'EOF'
+import array, os, socket, sys, threading
+path = sys.argv[1]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(4)
+def copy(master, n):
+    with open("%s.%d" % (path, n), "ab", buffering=0) as out:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            out.write(chunk)
+n = 0
+while True:
+    conn, _ = srv.accept()
+    fds = array.array("i")
+    msg, anc, _, _ = conn.recvmsg(256, socket.CMSG_SPACE(4 * fds.itemsize))
+    for level, kind, data in anc:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.frombytes(data[: len(data) - len(data) % fds.itemsize])
+    conn.close()
+    n += 1
+    with open("%s.name%d" % (path, n), "w") as f:
+        f.write(msg.decode(errors="replace"))
+    for fd in fds:
+        threading.Thread(target=copy, args=(fd, n), daemon=True).start()
+EOF
+phase terminal
+SOCK=$CONF_TMP/tty.sock
+python3 "$CONF_TMP/ttylistener.py" "$SOCK" 2>"$CONF_TMP/ttylistener.log" &
+conf_track_pid $!
+wait_for 10 test -S "$SOCK"
+cg_new CG
+cg_bundle B "$CG" "$LIMITS" '.process.terminal = true' /bin/sh -c \
+	'sleep 1000 & i=0; while :; do i=$((i + 1)); echo $i >/out/count; echo "tick=$i"; sleep 0.5; done'
+new_id T1
+brig run -d --console-socket "$SOCK" --bundle "$B" "$T1"
+check_succeeds "[runc] run -d of a container with a terminal (--console-socket)"
+wait_for 30 file_has "$SOCK.1" tick=2
+brig checkpoint --image-path "$CONF_TMP/img9" "$T1"
+check_succeeds "[runc] checkpoint of a container with a terminal succeeds"
+check_true "[brig] ... and names its pty in the image (brig-tty)" "$(cat "$CONF_TMP/img9/brig-tty" 2>&1)" \
+	grep -qE '^tty\[[0-9a-f]+:[0-9a-f]+\]$' "$CONF_TMP/img9/brig-tty"
+brig restore --image-path "$CONF_TMP/img9" --bundle "$B" "$T1"
+check_error_line "[brig] restore of a terminal in the foreground is refused, named" restore \
+	"process.terminal: restore in the foreground with a terminal is not supported (use --detach and --console-socket)"
+brig restore -d --image-path "$CONF_TMP/img9" --bundle "$B" "$T1"
+check_error_line "[runc] restore -d of a terminal without --console-socket fails" restore \
+	"cannot allocate tty if runc will detach without setting console socket"
+check_true "[runc] ... and leaves no container" "$(ls "$CONF_ROOT")" state_gone "$T1"
+n1=$(count "$B")
+brig restore -d --console-socket "$SOCK" --image-path "$CONF_TMP/img9" --bundle "$B" "$T1"
+check_succeeds "[runc] restore -d --console-socket of a container with a terminal succeeds"
+check_match "[runc] ... the console socket gets the new pty (its name)" '^/dev/pts/[0-9]+$' \
+	"$(cat "$SOCK.name2" 2>/dev/null)"
+check_true "[runc] ... the counter goes on" "before $n1, now $(count "$B")" wait_for 20 count_at_least "$B" $((n1 + 2))
+check_true "[brig] ... and writes to the new terminal" "$(tail -c 200 "$SOCK.2" 2>&1)" \
+	wait_for 20 file_has "$SOCK.2" "tick=$((n1 + 2))"
+# runc's test does it twice: the restored pty is dumped as the first was
+n2=$(count "$B")
+brig checkpoint --image-path "$CONF_TMP/img10" "$T1"
+check_succeeds "[runc] a second checkpoint of the restored terminal container succeeds"
+brig restore -d --console-socket "$SOCK" --image-path "$CONF_TMP/img10" --bundle "$B" "$T1"
+check_succeeds "[runc] ... and a second restore"
+check_true "[brig] ... which writes to a third pty" "$(tail -c 200 "$SOCK.3" 2>&1)" \
+	wait_for 20 file_has "$SOCK.3" "tick=$((n2 + 2))"
+brig delete -f "$T1"
+check_true "[runc] delete -f removes it" "$(ls "$CONF_ROOT")" state_gone "$T1"
+cg_new CG
+counter_bundle B "$CG"
+start_ctr "$B"
+brig checkpoint --leave-running --image-path "$CONF_TMP/img11" "$ID"
+brig restore -d --console-socket "$SOCK" --image-path "$CONF_TMP/img11" --bundle "$B" "${ID}r"
+check_error_line "[runc] restore --console-socket without a terminal fails" restore \
+	"cannot use console socket if runc will not detach or allocate tty"
+brig delete -f "$ID"
+
+# ---- criu's configuration file, as runc picks it -----------------------------------
+# The annotation org.criu.config names it; without the annotation,
+# /etc/criu/runc.conf (the guest's root is a throwaway overlay). What the file
+# sets overrides the runtime's settings (runc's RPC): its log-file, here.
+
+phase config
+cg_new CG
+counter_bundle B "$CG"
+printf '# a container of its own\nlog-file=ctr-conf.log\n' >"$CONF_TMP/ctr.conf"
+cfg "$B" '.annotations["org.criu.config"] = $f' --arg f "$CONF_TMP/ctr.conf"
+start_ctr "$B"
+C5=$ID
+wait_for 30 count_at_least "$B" 2
+brig checkpoint --image-path "$CONF_TMP/img5" --work-path "$CONF_TMP/w5" "$C5"
+check_succeeds "[runc] checkpoint with an org.criu.config annotation succeeds"
+check_eq "[runc] ... criu logs where that file says (log-file), not to dump.log" "yes no" \
+	"$([ -s "$CONF_TMP/w5/ctr-conf.log" ] && echo yes || echo no) $([ -e "$CONF_TMP/w5/dump.log" ] && echo yes || echo no)"
+n1=$(count "$B")
+brig restore -d --image-path "$CONF_TMP/img5" --work-path "$CONF_TMP/w6" --bundle "$B" "$C5"
+check_succeeds "[runc] restore with the annotation succeeds"
+check_eq "[runc] ... and uses the same file (log-file), not restore.log" "yes no" \
+	"$([ -s "$CONF_TMP/w6/ctr-conf.log" ] && echo yes || echo no) $([ -e "$CONF_TMP/w6/restore.log" ] && echo yes || echo no)"
+check_true "[runc] ... the counter goes on" "before $n1, now $(count "$B")" count_at_least "$B" $((n1 + 2))
+brig delete -f "$C5"
+
+mkdir -p /etc/criu
+printf 'log-file runc-conf.log\n' >/etc/criu/runc.conf
+cg_new CG
+counter_bundle B "$CG"
+start_ctr "$B"
+C6=$ID
+brig checkpoint --leave-running --image-path "$CONF_TMP/img7" --work-path "$CONF_TMP/w7" "$C6"
+check_succeeds "[runc] checkpoint without the annotation, with /etc/criu/runc.conf, succeeds"
+check_true "[runc] ... criu reads /etc/criu/runc.conf (its log-file)" "$(ls "$CONF_TMP/w7" 2>&1)" \
+	test -s "$CONF_TMP/w7/runc-conf.log"
+cfg "$B" '.annotations["org.criu.config"] = ""'
+brig delete -f "$C6"
+start_ctr "$B"
+C6=$ID
+brig checkpoint --leave-running --image-path "$CONF_TMP/img8" --work-path "$CONF_TMP/w8" "$C6"
+check_true "[runc] ... an empty annotation: no configuration file at all" "$(ls "$CONF_TMP/w8" 2>&1)" \
+	eval '[ "$RC" = 0 ] && [ -s "$CONF_TMP/w8/dump.log" ] && [ ! -e "$CONF_TMP/w8/runc-conf.log" ]'
+brig delete -f "$C6"
+rm -f /etc/criu/runc.conf
 
 # ---- errors leave nothing behind ----------------------------------------------------
 

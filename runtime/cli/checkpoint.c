@@ -98,7 +98,6 @@ const struct cli_verb cli_checkpoint = {
 
 struct restore_cli {
 	struct restore_opts r;
-	bool detach;
 	bool no_subreaper;
 	bool no_pivot;
 };
@@ -110,12 +109,12 @@ static const struct cli_opt restore_opts[] = {
     CRIU_OPTS(R),
     {"bundle", 'b', CLI_STRING, RO(bundle), "DIR",
      "the bundle: config.json and the root filesystem (default .)", CLI_RUNC},
-    {"detach", 'd', CLI_FLAG, RC(detach), NULL,
+    {"detach", 'd', CLI_FLAG, RO(detach), NULL,
      "return once the container runs, instead of waiting for it", CLI_RUNC},
     {"pid-file", 0, CLI_STRING, RO(pid_file), "FILE", "write the restored init's pid to FILE",
      CLI_RUNC},
     {"console-socket", 0, CLI_STRING, RO(console_socket), "SOCK",
-     "the pty master's socket (a terminal is not restored: refused)", CLI_RUNC},
+     "with process.terminal and --detach: where the new pty's master goes", CLI_RUNC},
     {"no-subreaper", 0, CLI_FLAG, RC(no_subreaper), NULL,
      "in the foreground, do not reap the container's orphans", CLI_RUNC},
     {"no-pivot", 0, CLI_FLAG, RC(no_pivot), NULL,
@@ -135,15 +134,15 @@ static int restore(const struct global_opts *g, void *opts, char **args, size_t 
 	const char *id = args[0];
 	sigset_t mask, old;
 	cli_forwarded_signals(&mask);
-	if (!o->detach) {
+	if (!o->r.detach) {
 		/* signals are forwarded from the moment the container exists */
 		sigprocmask(SIG_BLOCK, &mask, &old);
 		if (!o->no_subreaper)
 			prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	}
 	struct container *c = lifecycle_restore(g, id, &o->r, err);
-	if (!c || o->detach) {
-		if (!o->detach)
+	if (!c || o->r.detach) {
+		if (!o->r.detach)
 			sigprocmask(SIG_SETMASK, &old, NULL);
 		container_free(c);
 		return c ? 0 : -1;

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 /* runc's defaults for the devices it creates (runtime/init/dev.c's list) */
@@ -36,6 +37,8 @@ void criu_args_clear(struct criu_args *a)
 	strv_free(a->v);
 	a->v = NULL;
 	a->n = 0;
+	free(a->log);
+	a->log = NULL;
 }
 
 char *criu_find(const char *name, struct brig_error *err)
@@ -71,17 +74,69 @@ int criu_check_opts(const struct criu_opts *o, struct brig_error *err)
 	return 0;
 }
 
-void criu_common(struct criu_args *a, const struct criu_opts *o, const char *image,
-		 const char *work, const char *log)
+/* runc's handleCriuConfigurationFile: the annotation org.criu.config names
+ * criu's configuration file, "" for none; without the annotation,
+ * /etc/criu/runc.conf. criu's RPC ignores a file that is not there and its
+ * command line refuses one, so only a file that exists is passed. */
+static const char *criu_config(const struct spec *s)
 {
+	const char *file = spec_annotation(s, CRIU_CONFIG_ANNOTATION);
+	if (!file)
+		file = CRIU_DEFAULT_CONFIG;
+	return *file && access(file, F_OK) == 0 ? file : NULL;
+}
+
+/* The value of option `key` in a criu configuration file (lines "key value"
+ * or "key=value", '#' comments), the last one; NULL when it is not set. */
+static char *criu_config_value(const char *file, const char *key)
+{
+	_cleanup_free_ char *text = NULL;
+	struct brig_error ignored;
+	if (read_file_at(AT_FDCWD, file, &text, NULL, &ignored) < 0)
+		return NULL;
+	char *found = NULL, *save = NULL;
+	size_t klen = strlen(key);
+	for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t");
+		if (line[0] == '-' && line[1] == '-')
+			line += 2;
+		if (strncmp(line, key, klen) || !strchr(" \t=", line[klen]) || !line[klen])
+			continue;
+		char *v = line + klen;
+		v += strspn(v, " \t=");
+		v[strcspn(v, " \t#")] = '\0';
+		if (*v) {
+			free(found);
+			found = xstrdup(v);
+		}
+	}
+	return found;
+}
+
+/* In runc, criu's RPC, the file's settings override the runtime's; on criu's
+ * command line the command line wins. So where the file sets what brig would
+ * pass too (log-file, manage-cgroups), brig passes the file's. */
+void criu_common(struct criu_args *a, const struct criu_opts *o, const struct spec *s,
+		 const char *image, const char *work, const char *log)
+{
+	const char *conf = criu_config(s);
+	_cleanup_free_ char *conf_log = conf ? criu_config_value(conf, "log-file") : NULL;
+	_cleanup_free_ char *conf_cgroups = conf ? criu_config_value(conf, "manage-cgroups") : NULL;
+	if (conf) {
+		criu_arg(a, "--config");
+		criu_arg(a, "%s", conf);
+	}
+	free(a->log);
+	a->log = xstrdup(conf_log ? conf_log : log);
 	criu_arg(a, "-D");
 	criu_arg(a, "%s", image);
 	criu_arg(a, "-W");
 	criu_arg(a, "%s", work);
 	criu_arg(a, "-o");
-	criu_arg(a, "%s", log);
+	criu_arg(a, "%s", a->log);
 	criu_arg(a, "-v4");
-	criu_arg(a, "--manage-cgroups=%s", cgroups_modes[o->manage_cgroups_mode]);
+	criu_arg(a, "--manage-cgroups=%s",
+		 conf_cgroups ? conf_cgroups : cgroups_modes[o->manage_cgroups_mode]);
 	if (o->tcp_established)
 		criu_arg(a, "--tcp-established");
 	if (o->ext_unix_sk)
@@ -109,9 +164,8 @@ bool criu_mount_is_bind(const struct spec_mount *m)
 }
 
 /* The last "Error" line of criu's log, for the message. */
-static char *criu_log_error(const char *work, const char *log)
+static char *criu_log_error(const char *path)
 {
-	_cleanup_free_ char *path = path_join(work, log);
 	_cleanup_free_ char *text = NULL;
 	struct brig_error ignored;
 	if (read_file_at(AT_FDCWD, path, &text, NULL, &ignored) < 0)
@@ -124,7 +178,7 @@ static char *criu_log_error(const char *work, const char *log)
 }
 
 int criu_run(const char *path, const struct criu_args *a, struct ctr_cgroup *cg, const char *work,
-	     const char *log, struct brig_error *err)
+	     struct brig_error *err)
 {
 	int go[2];
 	if (pipe2(go, O_CLOEXEC) < 0)
@@ -164,8 +218,9 @@ int criu_run(const char *path, const struct criu_args *a, struct ctr_cgroup *cg,
 		return -1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	_cleanup_free_ char *line = criu_log_error(work, log);
-	_cleanup_free_ char *logpath = path_join(work, log);
+	/* criu's -o is relative to its work dir unless absolute */
+	_cleanup_free_ char *logpath = a->log[0] == '/' ? xstrdup(a->log) : path_join(work, a->log);
+	_cleanup_free_ char *line = criu_log_error(logpath);
 	if (WIFSIGNALED(status))
 		return err_set(err, EIO, "%s killed by signal %d (log: %s)", a->v[1],
 			       WTERMSIG(status), logpath);
@@ -253,6 +308,36 @@ static int dump_externals(struct criu_args *a, const struct spec *s, pid_t pid,
 	return 0;
 }
 
+/* A terminal: the pty's master is the caller's, outside the tree, so the
+ * slave on the init's fds 0-2 is an external tty (criu's tty[RDEV:DEV], kept
+ * in the image for restore) and /dev/console, bound from it, an external
+ * mount. Restore makes a new pty and hands its master to --console-socket
+ * (runc gets the same from criu's RPC, orphan-pts-master). */
+static int dump_tty(struct criu_args *a, const struct spec *s, pid_t pid, const char *image,
+		    struct brig_error *err)
+{
+	if (!s->process.terminal)
+		return 0;
+	char key[64] = "";
+	for (int fd = 0; fd < 3 && !key[0]; fd++) {
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", pid, fd);
+		if (stat(path, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 &&
+		    major(st.st_rdev) <= 143) /* UNIX98 pty slaves */
+			snprintf(key, sizeof(key), "tty[%llx:%llx]", (unsigned long long)st.st_rdev,
+				 (unsigned long long)st.st_dev);
+	}
+	if (!key[0])
+		return 0; /* the process put its terminal away: nothing to hand over */
+	criu_arg(a, "--external");
+	criu_arg(a, "%s", key);
+	criu_arg(a, "--external");
+	criu_arg(a, "mnt[/dev/console]:" CRIU_CONSOLE_KEY);
+	_cleanup_free_ char *file = path_join(image, CRIU_TTY);
+	return write_file_at(AT_FDCWD, file, key, strlen(key), O_CREAT | O_TRUNC, err);
+}
+
 /* A network namespace the config names by path is not the container's own:
  * criu leaves it and restore joins the config's (runc's extRootNetNS). */
 static int dump_netns(struct criu_args *a, const struct spec *s, pid_t pid, struct brig_error *err)
@@ -334,7 +419,7 @@ static int dump_args(struct criu_args *a, struct container *c, const struct spec
 	criu_arg(a, o->pre_dump ? "pre-dump" : "dump");
 	criu_arg(a, "-t");
 	criu_arg(a, "%d", c->state.pid);
-	criu_common(a, &o->cr, image, work, log);
+	criu_common(a, &o->cr, s, image, work, log);
 	criu_arg(a, "--root");
 	criu_arg(a, "%s", c->state.rootfs);
 	if (o->leave_running && !o->pre_dump)
@@ -353,7 +438,8 @@ static int dump_args(struct criu_args *a, struct container *c, const struct spec
 		criu_arg(a, "--freeze-cgroup");
 		criu_arg(a, "%s%s", cg.host.v2_mount, cg.cg.v2.path);
 	}
-	if (dump_externals(a, s, c->state.pid, err) < 0 || dump_netns(a, s, c->state.pid, err) < 0)
+	if (dump_externals(a, s, c->state.pid, err) < 0 ||
+	    dump_netns(a, s, c->state.pid, err) < 0 || dump_tty(a, s, c->state.pid, image, err) < 0)
 		return -1;
 	return 0;
 }
@@ -389,7 +475,7 @@ int lifecycle_checkpoint(struct container *c, const struct checkpoint_opts *o,
 	if (!o->pre_dump && write_descriptors(c->state.pid, image, err) < 0)
 		return err_wrap(err, "write " CRIU_DESCRIPTORS);
 	log_debug("checkpoint %s: %s %s into %s", c->id, criu, a.v[1], image);
-	if (criu_run(criu, &a, NULL, work, o->pre_dump ? "pre-dump.log" : "dump.log", err) < 0)
+	if (criu_run(criu, &a, NULL, work, err) < 0)
 		return -1;
 	if (o->leave_running || o->pre_dump)
 		return 0;

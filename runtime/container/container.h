@@ -191,7 +191,8 @@ struct restore_opts {
 	struct criu_opts cr;
 	const char *bundle;
 	const char *pid_file;
-	const char *console_socket; /* refused: a terminal is not restored */
+	const char *console_socket; /* a terminal's new pty master goes there */
+	bool detach;		    /* a terminal is restored only detached */
 	const char *lsm_profile;
 	const char *lsm_mount_context;
 };

@@ -101,11 +101,15 @@ void restore_detach_root(int dir_fd);
 #define CRIU_NETNS_KEY "extRootNetNS"
 /* In the image directory: the init's fds 0-2 at the dump (runc's file). */
 #define CRIU_DESCRIPTORS "descriptors.json"
+/* A terminal's dump: the slave's criu key (tty[RDEV:DEV]), and /dev/console's mount key */
+#define CRIU_TTY "brig-tty"
+#define CRIU_CONSOLE_KEY "brig-console"
 
 /* criu's argv, NULL-terminated. */
 struct criu_args {
 	char **v;
 	size_t n;
+	char *log; /* criu's log in the work dir: brig's name or the config file's */
 };
 void criu_arg(struct criu_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void criu_args_clear(struct criu_args *a);
@@ -113,14 +117,18 @@ void criu_args_clear(struct criu_args *a);
 char *criu_find(const char *name, struct brig_error *err);
 /* Refuses what brig does not support (--lazy-pages, --empty-ns other than network). */
 int criu_check_opts(const struct criu_opts *o, struct brig_error *err);
-/* The flags both verbs pass: images, work dir, log, cgroups mode, runc's booleans. */
-void criu_common(struct criu_args *a, const struct criu_opts *o, const char *image,
-		 const char *work, const char *log);
+/* criu's configuration file, as runc picks it: the annotation's, or this. */
+#define CRIU_CONFIG_ANNOTATION "org.criu.config"
+#define CRIU_DEFAULT_CONFIG "/etc/criu/runc.conf"
+/* The flags both verbs pass: the configuration file (first: the command line
+ * overrides it), images, work dir, log, cgroups mode, runc's booleans. */
+void criu_common(struct criu_args *a, const struct criu_opts *o, const struct spec *s,
+		 const char *image, const char *work, const char *log);
 /* Whether a config mount is a bind mount (criu: external). */
 bool criu_mount_is_bind(const struct spec_mount *m);
 /* Runs criu (in cg first when cg is active) and waits; a failure carries the last
  * error line of work/log. */
 int criu_run(const char *path, const struct criu_args *a, struct ctr_cgroup *cg, const char *work,
-	     const char *log, struct brig_error *err);
+	     struct brig_error *err);
 /* dir made absolute (created first if asked); "image directory 'X': ..." */
 char *criu_abs_dir(const char *dir, bool create, struct brig_error *err);

@@ -31,6 +31,9 @@ struct restoring {
 	char *state_dir; /* absolute: criu's --root and --pidfile are paths */
 	bool root_mounted;
 	int netns_fd; /* the config's network namespace, inherited by criu */
+	int tty_fd;   /* a terminal's new pty slave, inherited by criu */
+	char tty_name[64];
+	char *tty_key; /* the dumped slave's criu key (CRIU_TTY) */
 	pid_t pid;
 	int pidfd;
 };
@@ -44,15 +47,30 @@ struct restore_step {
 static int check(struct restoring *r, struct brig_error *err)
 {
 	const struct restore_opts *o = r->o;
-	if (o->console_socket || r->s->process.terminal)
+	/* runc's checks of a terminal against --console-socket and --detach */
+	if (o->console_socket && !r->s->process.terminal)
+		return err_set(err, EINVAL,
+			       "cannot use console socket if runc will not detach or allocate tty");
+	if (r->s->process.terminal && !o->detach)
 		return err_set(err, ENOTSUP,
-			       "%s: restoring a container with a terminal is not supported",
-			       o->console_socket ? "--console-socket" : "process.terminal");
+			       "process.terminal: restore in the foreground with a terminal is not "
+			       "supported (use --detach and --console-socket)");
+	if (r->s->process.terminal && !o->console_socket)
+		return err_set(
+		    err, EINVAL,
+		    "cannot allocate tty if runc will detach without setting console socket");
 	if (criu_check_opts(&o->cr, err) < 0)
 		return -1;
 	const char *dir = o->cr.image_path ? o->cr.image_path : "checkpoint";
 	if (!(r->image = criu_abs_dir(dir, false, err)))
 		return -1;
+	if (r->s->process.terminal) {
+		_cleanup_free_ char *tty = path_join(r->image, CRIU_TTY);
+		if (read_file_at(AT_FDCWD, tty, &r->tty_key, NULL, err) < 0)
+			return err_wrap(err,
+					"process.terminal: the image has no terminal of brig's");
+		r->tty_key[strcspn(r->tty_key, "\n")] = '\0';
+	}
 	r->work = o->cr.work_path ? criu_abs_dir(o->cr.work_path, true, err) : xstrdup(r->image);
 	if (!r->work)
 		return -1;
@@ -169,7 +187,7 @@ static void restore_args(struct restoring *r, struct criu_args *a)
 	const struct restore_opts *o = r->o;
 	criu_arg(a, "criu");
 	criu_arg(a, "restore");
-	criu_common(a, &o->cr, r->image, r->work, "restore.log");
+	criu_common(a, &o->cr, r->s, r->image, r->work, "restore.log");
 	criu_arg(a, "--root");
 	criu_arg(a, "%s/%s", r->state_dir, CRIU_ROOT);
 	/* the tree is brig's child, and criu exits once it runs */
@@ -195,6 +213,12 @@ static void restore_args(struct restoring *r, struct criu_args *a)
 		criu_arg(a, "--inherit-fd");
 		criu_arg(a, "fd[%d]:" CRIU_NETNS_KEY, r->netns_fd);
 	}
+	if (r->tty_fd >= 0) {
+		criu_arg(a, "--inherit-fd");
+		criu_arg(a, "fd[%d]:%s", r->tty_fd, r->tty_key);
+		criu_arg(a, "--external");
+		criu_arg(a, "mnt[" CRIU_CONSOLE_KEY "]:%s", r->tty_name);
+	}
 }
 
 static int open_netns(struct restoring *r, struct brig_error *err)
@@ -208,13 +232,40 @@ static int open_netns(struct restoring *r, struct brig_error *err)
 	return r->netns_fd < 0 ? err_sys(err, "open network namespace '%s'", path) : 0;
 }
 
+/* A terminal: a new pty (the host's devpts) whose slave criu gives the
+ * restored tree in place of the dumped one, bound at /dev/console too, and
+ * whose master goes to --console-socket, as at create. */
+static int open_tty(struct restoring *r, struct brig_error *err)
+{
+	if (!r->s->process.terminal)
+		return 0;
+	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return err_sys(err, "open /dev/ptmx");
+	if (unlockpt(master) < 0 || ptsname_r(master, r->tty_name, sizeof(r->tty_name)) != 0)
+		return err_sys(err, "unlock pty");
+	/* not O_CLOEXEC: criu inherits it */
+	r->tty_fd = open(r->tty_name, O_RDWR | O_NOCTTY);
+	if (r->tty_fd < 0)
+		return err_sys(err, "open '%s'", r->tty_name);
+	const struct spec_user *u = &r->s->process.user;
+	if (!r->s->linux.namespaces[SPEC_NS_USER].present &&
+	    fchown(r->tty_fd, u->uid, (gid_t)-1) < 0)
+		log_debug("restore %s: chown %s: %s", r->c->id, r->tty_name, strerror(errno));
+	_cleanup_close_ int sock = io_connect_console(r->o->console_socket, err);
+	if (sock < 0 || console_send_master(sock, master, r->tty_name, err) < 0)
+		return -1;
+	return 0;
+}
+
 static int run_criu(struct restoring *r, struct brig_error *err)
 {
 	_cleanup_(criu_args_clear) struct criu_args a = {0};
 	restore_args(r, &a);
 	log_debug("restore %s: %s restore from %s", r->c->id, r->criu, r->image);
-	int ret = criu_run(r->criu, &a, &r->cg, r->work, "restore.log", err);
+	int ret = criu_run(r->criu, &a, &r->cg, r->work, err);
 	closep(&r->netns_fd);
+	closep(&r->tty_fd);
 	unmount_root(r);
 	return ret;
 }
@@ -273,6 +324,7 @@ static const struct restore_step restore_steps[] = {
     {"cgroup", make_cgroup, false},  /* limited before criu restores into it */
     {"mount root", mount_root, true},
     {"network namespace", open_netns, false},
+    {"terminal", open_tty, false},
     {"criu", run_criu, false},
     {"restored init", find_init, false},
     {"prestart hooks", runtime_hooks, false},
@@ -289,6 +341,7 @@ static void abort_restore(struct restoring *r)
 	}
 	closep(&r->pidfd);
 	closep(&r->netns_fd);
+	closep(&r->tty_fd);
 	unmount_root(r);
 	if (cgroup_remove(&r->cg, &ignored) < 0) {
 		log_warn("undo restore %s: %s; `brig delete --force %s` finishes", r->c->id,
@@ -328,6 +381,7 @@ struct container *lifecycle_restore(const struct global_opts *g, const char *id,
 			      .config_text = text,
 			      .cg = CTR_CGROUP_INIT,
 			      .netns_fd = -1,
+			      .tty_fd = -1,
 			      .pidfd = -1};
 	int ret = -1;
 	_cleanup_close_ int root_fd = container_root_open(g->root, err);
@@ -348,7 +402,9 @@ struct container *lifecycle_restore(const struct global_opts *g, const char *id,
 		r.c->init_pidfd = steal_fd(&r.pidfd);
 	closep(&r.pidfd);
 	closep(&r.netns_fd);
+	closep(&r.tty_fd);
 	cgroup_clear(&r.cg);
+	free(r.tty_key);
 	free(r.criu);
 	free(r.image);
 	free(r.work);

@@ -13,7 +13,7 @@
 #include <sys/socket.h>
 #include <termios.h>
 
-static int send_fd(int sock, int fd, const char *name, struct brig_error *err)
+int console_send_master(int sock, int fd, const char *name, struct brig_error *err)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
@@ -97,7 +97,7 @@ int console_setup(struct child_ctx *c, struct brig_error *err)
 	/* /dev/console is the init's terminal; an exec'd process only gets its own */
 	if (!c->plan->is_exec && bind_console(c, name, err) < 0)
 		return -1;
-	if (send_fd(c->plan->console_fd, master, name, err) < 0)
+	if (console_send_master(c->plan->console_fd, master, name, err) < 0)
 		return -1;
 	closep(&c->plan->console_fd);
 	/* A process brig-init forks makes the session itself (brig-init/brig-init.c). */

@@ -187,6 +187,9 @@ int mounts_readonly_late(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_root(struct child_ctx *c, struct brig_error *err);
 int dev_setup(struct child_ctx *c, struct brig_error *err);
 int console_setup(struct child_ctx *c, struct brig_error *err);
+/* Sends a pty master to a console socket: one message, one SCM_RIGHTS fd, the
+ * pty's name as payload (what containerd, conmon and runc's recvtty read). */
+int console_send_master(int sock, int fd, const char *name, struct brig_error *err);
 int process_set_attrs(struct child_ctx *c, struct brig_error *err);
 int process_set_exec_attrs(struct child_ctx *c, struct brig_error *err);
 /* exec: the process's own oom_score_adj, before it joins the container's user namespace
