@@ -145,4 +145,19 @@ RC=$? ERR=$(cat "$CONF_TMP/err")
 check_eq "[runc] LISTEN_FDS for another pid is ignored: no fd passed" "" "$(kv fds)"
 check_eq "[runc] ... and no LISTEN_FDS in the process's env" "" "$(kv LISTEN_FDS)"
 
+# runc's reOpenDevNull: stdio that is the caller's /dev/null (brig's helper
+# runs it </dev/null) becomes the container's own /dev/null, on a mount of
+# the container (criu cannot dump the host's; podman's checkpoint needs it).
+new_bundle B
+cat >"$B/rootfs/fd0.sh" <<'EOF'
+m=$(sed -n 's/^mnt_id:[[:space:]]*//p' /proc/self/fdinfo/0)
+echo "fd0.mount=$(awk -v m="$m" '$1 == m { print $5 }' /proc/self/mountinfo)"
+echo "fd0.rdev=$(stat -L -c '%t:%T' /proc/self/fd/0)"
+EOF
+set_args "$B" /bin/sh /fd0.sh
+brig_run "$B"
+check_succeeds "[runc] a container whose stdin is the host's /dev/null runs"
+check_match "[runc] ... its stdin is the container's /dev/null (a mount of the container: /dev or /dev/null)" \
+	'^/dev(/null)? 1:3$' "$(kv fd0.mount) $(kv fd0.rdev)"
+
 conf_finish

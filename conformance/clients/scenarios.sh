@@ -778,6 +778,27 @@ ps_hardened() {
 	has 'uid=1000' "$out" && has 'CapBnd:\s+0000000000000400' "$out" && has 'NoNewPrivs:\s+1' "$out" &&
 		! has ROOT-WRITABLE "$out" && has noexec "$out" && has '^536870912 50$' "$out" || { R="got: $out"; return 1; }
 }
+# podman container checkpoint, then restore: the counter goes on in the same
+# container, from where it was (criu; only where `criu check` passes)
+ps_checkpoint() {
+	local n1 n2
+	out=$(PR -d --name "$P-ckpt" "$PIMG" sh -c \
+		'i=0; while :; do i=$((i + 1)); echo $i >/tmp/count; echo "tick=$i"; sleep 0.5; done' 2>&1) ||
+		{ R="run -d: $out"; return 1; }
+	sleep 2
+	out=$(p container checkpoint "$P-ckpt" 2>&1) || { R="checkpoint: $out"; return 1; }
+	st=$(pstate "$P-ckpt" .State.Status)
+	[ "$st" = exited ] || { R="after checkpoint: status $st"; return 1; }
+	out=$(p container restore "$P-ckpt" 2>&1) || { R="restore: $out"; return 1; }
+	n1=$(p exec "$P-ckpt" cat /tmp/count 2>&1)
+	sleep 1.5
+	n2=$(p exec "$P-ckpt" cat /tmp/count 2>&1)
+	[ "$(pstate "$P-ckpt" .State.Status)" = running ] && [ "${n1:-0}" -ge 3 ] 2>/dev/null &&
+		[ "${n2:-0}" -gt "${n1:-0}" ] 2>/dev/null ||
+		{ R="after restore: status $(pstate "$P-ckpt" .State.Status), count $n1 then $n2"; return 1; }
+	out=$(p logs "$P-ckpt" 2>&1)
+	has "tick=$n2" "$out" || { R="the restored container's output is not in podman logs: $(tail -c 200 <<<"$out")"; return 1; }
+}
 
 run_podman() {
 	local s
@@ -817,6 +838,11 @@ run_podman() {
 	scn podman.rm-f ps_rm_f
 	scn podman.healthcheck-run ps_health
 	scn podman.hardened-flags ps_hardened
+	if criu check >/dev/null 2>&1; then
+		scn podman.checkpoint-restore ps_checkpoint
+	else
+		cl_note "podman.checkpoint-restore not run: criu check fails here"
+	fi
 	local id
 	for id in $(p ps -aq --filter "name=^$P-" 2>/dev/null); do p rm -f -t 0 "$id" >/dev/null 2>&1; done
 }

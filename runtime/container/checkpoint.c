@@ -163,18 +163,23 @@ bool criu_mount_is_bind(const struct spec_mount *m)
 	return false;
 }
 
-/* The last "Error" line of criu's log, for the message. */
+/* criu's log's cause, for the message: its first "Error" line, unless that
+ * is only the verdict ("Dumping FAILED."), which the last one is. */
 static char *criu_log_error(const char *path)
 {
 	_cleanup_free_ char *text = NULL;
 	struct brig_error ignored;
 	if (read_file_at(AT_FDCWD, path, &text, NULL, &ignored) < 0)
 		return NULL;
-	char *last = NULL;
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
-		if (strstr(line, "Error"))
-			last = line;
-	return last ? xstrdup(last) : NULL;
+	char *first = NULL, *last = NULL;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strstr(line, "Error"))
+			continue;
+		if (!first && !strstr(line, "FAILED"))
+			first = line;
+		last = line;
+	}
+	return first ? xstrdup(first) : last ? xstrdup(last) : NULL;
 }
 
 int criu_run(const char *path, const struct criu_args *a, struct ctr_cgroup *cg, const char *work,

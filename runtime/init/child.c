@@ -328,9 +328,10 @@ static const struct step create_steps[] = {
     {"set root propagation", mounts_finish_root},
     {"create cwd", create_cwd}, /* before the root may turn read-only */
     {"open procfs", open_procfs},
-    {"set up console", console_setup}, /* needs the container's devpts */
-    {"apply sysctl", apply_sysctl},    /* before /proc/sys turns read-only */
-    {"mask paths", mounts_mask_paths}, /* after mounts: cover the final tree */
+    {"set up console", console_setup},	   /* needs the container's devpts */
+    {"reopen /dev/null", dev_reopen_null}, /* stdio criu can dump */
+    {"apply sysctl", apply_sysctl},	   /* before /proc/sys turns read-only */
+    {"mask paths", mounts_mask_paths},	   /* after mounts: cover the final tree */
     {"make paths read-only", mounts_readonly_paths},
     {"make tmpfs and /dev read-only", mounts_readonly_late}, /* "ro" ones, now filled */
     {"make root read-only", mounts_readonly_root},	     /* last change to the tree */

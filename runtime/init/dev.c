@@ -159,3 +159,37 @@ int dev_setup(struct child_ctx *c, struct brig_error *err)
 		return err_sys(err, "symlink /dev/core");
 	return 0;
 }
+
+/* runc's reOpenDevNull: stdio that is a /dev/null (a caller's </dev/null,
+ * conmon's stdin) becomes the container's own, after pivot_root. The host's
+ * is on a mount outside the container, which criu cannot dump. A container
+ * /dev/null that is not the null device itself (a link, a file of the
+ * rootfs) is not opened for it: stdio stays the caller's, as with runc. */
+int dev_reopen_null(struct child_ctx *c, struct brig_error *err)
+{
+	(void)c;
+	_cleanup_close_ int null = -1;
+	for (int fd = 0; fd < 3; fd++) {
+		struct stat st;
+		if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+			continue;
+		if (null < 0) {
+			struct stat ns;
+			null = open("/dev/null",
+				    O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+			if (null < 0 || fstat(null, &ns) < 0 || !S_ISCHR(ns.st_mode) ||
+			    ns.st_rdev != makedev(1, 3)) {
+				log_debug(
+				    "stdio keeps the caller's /dev/null: the container's is not "
+				    "the null device");
+				return 0;
+			}
+			/* (opened without blocking: it could have been any device) */
+			if (fcntl(null, F_SETFL, 0) < 0)
+				return err_sys(err, "reopen /dev/null");
+		}
+		if (dup3(null, fd, 0) < 0)
+			return err_sys(err, "reopen /dev/null as fd %d", fd);
+	}
+	return 0;
+}

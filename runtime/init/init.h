@@ -186,6 +186,8 @@ int mounts_readonly_paths(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_late(struct child_ctx *c, struct brig_error *err);
 int mounts_readonly_root(struct child_ctx *c, struct brig_error *err);
 int dev_setup(struct child_ctx *c, struct brig_error *err);
+/* After pivot_root: stdio that is a /dev/null becomes the container's (runc). */
+int dev_reopen_null(struct child_ctx *c, struct brig_error *err);
 int console_setup(struct child_ctx *c, struct brig_error *err);
 /* Sends a pty master to a console socket: one message, one SCM_RIGHTS fd, the
  * pty's name as payload (what containerd, conmon and runc's recvtty read). */
