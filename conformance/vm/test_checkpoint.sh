@@ -305,7 +305,7 @@ brig restore -d --image-path "$CONF_TMP/img5" --work-path "$CONF_TMP/w6" --bundl
 check_succeeds "[runc] restore with the annotation succeeds"
 check_eq "[runc] ... and uses the same file (log-file), not restore.log" "yes no" \
 	"$([ -s "$CONF_TMP/w6/ctr-conf.log" ] && echo yes || echo no) $([ -e "$CONF_TMP/w6/restore.log" ] && echo yes || echo no)"
-check_true "[runc] ... the counter goes on" "before $n1, now $(count "$B")" count_at_least "$B" $((n1 + 2))
+check_true "[runc] ... the counter goes on" "before $n1, now $(count "$B")" wait_for 20 count_at_least "$B" $((n1 + 2))
 brig delete -f "$C5"
 
 mkdir -p /etc/criu
