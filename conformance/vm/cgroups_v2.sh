@@ -8,7 +8,7 @@
 #
 # Usage (as root; ctest sets BRIG and PROBE):
 #   BRIG=build/runtime/cli/brig PROBE=build/conformance/brig-probe bash conformance/vm/cgroups_v2.sh
-# BRIG_VM_TIMEOUT (default 840, under ctest's 900) bounds the VM's run, in seconds.
+# BRIG_VM_TIMEOUT (default 1080, under ctest's 1200) bounds the VM's run, in seconds.
 set -u
 here=$(cd "$(dirname "$0")" && pwd -P)
 
@@ -24,7 +24,7 @@ seed=
 
 vm_share_args "$(dirname "$here")" "$(dirname "$BRIG")" "$(dirname "$PROBE")" $seed
 vm_prepare
-vm_boot "${BRIG_VM_TIMEOUT:-840}" --cpus 2 --mem 1024 \
+vm_boot "${BRIG_VM_TIMEOUT:-1080}" --cpus 2 --mem 1024 \
 	--env BRIG="$BRIG" --env PROBE="$PROBE" --env CONF_CACHE=/tmp/brig-conf-cache --env BRIG_SEED_CACHE="$seed" \
 	--env ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0}" --env UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
 	-- bash -c 'bash "$1/test_cgroups_v2.sh"; a=$?; bash "$1/test_checkpoint.sh"; b=$?
