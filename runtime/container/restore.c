@@ -239,15 +239,11 @@ static int open_tty(struct restoring *r, struct brig_error *err)
 {
 	if (!r->s->process.terminal)
 		return 0;
-	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	/* the slave not close-on-exec: criu inherits it */
+	_cleanup_close_ int master =
+	    console_open_pty(r->tty_name, sizeof(r->tty_name), 0, &r->tty_fd, err);
 	if (master < 0)
-		return err_sys(err, "open /dev/ptmx");
-	if (unlockpt(master) < 0 || ptsname_r(master, r->tty_name, sizeof(r->tty_name)) != 0)
-		return err_sys(err, "unlock pty");
-	/* not O_CLOEXEC: criu inherits it */
-	r->tty_fd = open(r->tty_name, O_RDWR | O_NOCTTY);
-	if (r->tty_fd < 0)
-		return err_sys(err, "open '%s'", r->tty_name);
+		return -1;
 	const struct spec_user *u = &r->s->process.user;
 	if (!r->s->linux.namespaces[SPEC_NS_USER].present &&
 	    fchown(r->tty_fd, u->uid, (gid_t)-1) < 0)

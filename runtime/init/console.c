@@ -37,6 +37,20 @@ int console_send_master(int sock, int fd, const char *name, struct brig_error *e
 	return 0;
 }
 
+int console_open_pty(char *name, size_t size, int slave_flags, int *ret_slave,
+		     struct brig_error *err)
+{
+	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (master < 0)
+		return err_sys(err, "open /dev/ptmx");
+	if (unlockpt(master) < 0 || ptsname_r(master, name, size) != 0)
+		return err_sys(err, "unlock pty");
+	*ret_slave = open(name, O_RDWR | O_NOCTTY | slave_flags);
+	if (*ret_slave < 0)
+		return err_sys(err, "open '%s'", name);
+	return steal_fd(&master);
+}
+
 static int bind_console(struct child_ctx *c, const char *slave, struct brig_error *err)
 {
 	_cleanup_close_ int dev = open_in_root(c->root_fd, "/dev", O_PATH | O_DIRECTORY, err);
@@ -77,15 +91,11 @@ int console_setup(struct child_ctx *c, struct brig_error *err)
 	if (c->plan->console_fd < 0)
 		return err_set(err, EINVAL,
 			       "process.terminal is set but there is no console socket");
-	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (master < 0)
-		return err_sys(err, "open /dev/ptmx");
 	char name[64];
-	if (unlockpt(master) < 0 || ptsname_r(master, name, sizeof(name)) != 0)
-		return err_sys(err, "unlock pty");
-	_cleanup_close_ int slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (slave < 0)
-		return err_sys(err, "open '%s'", name);
+	_cleanup_close_ int slave = -1;
+	_cleanup_close_ int master = console_open_pty(name, sizeof(name), O_CLOEXEC, &slave, err);
+	if (master < 0)
+		return -1;
 	if (own_pty(slave, proc->user.uid, err) < 0)
 		return -1;
 	if (proc->console_size.set) {

@@ -189,6 +189,10 @@ int dev_setup(struct child_ctx *c, struct brig_error *err);
 /* After pivot_root: stdio that is a /dev/null becomes the container's (runc). */
 int dev_reopen_null(struct child_ctx *c, struct brig_error *err);
 int console_setup(struct child_ctx *c, struct brig_error *err);
+/* Opens a new pty from /dev/ptmx: the master (close-on-exec) is returned,
+ * the slave, opened with slave_flags, in *ret_slave, its path in name. */
+int console_open_pty(char *name, size_t size, int slave_flags, int *ret_slave,
+		     struct brig_error *err);
 /* Sends a pty master to a console socket: one message, one SCM_RIGHTS fd, the
  * pty's name as payload (what containerd, conmon and runc's recvtty read). */
 int console_send_master(int sock, int fd, const char *name, struct brig_error *err);
