@@ -3,7 +3,7 @@
 # Debian's archive, build brig.
 
 # The packages brig builds and tests with. Runtime libraries come with the -dev ones.
-BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev libsystemd-dev"
+BRIG_BUILD_PKGS="build-essential cmake pkg-config libjansson-dev libseccomp-dev libcap-dev libmnl-dev libsystemd-dev libprotobuf-c-dev protobuf-c-compiler"
 BRIG_TEST_PKGS="check busybox-static jq python3 iproute2 clang-format qemu-system-x86 xz-utils"
 # man(1) renders the generated man pages and zsh parses the completion (tests/cli_docs.sh).
 BRIG_TEST_PKGS="$BRIG_TEST_PKGS man-db zsh"

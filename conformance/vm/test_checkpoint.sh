@@ -9,8 +9,9 @@
 # --parent-path; restore in the foreground with the container's exit status;
 # and the errors that leave nothing behind (runc's bad --parent-path, a
 # stopped or missing container, a missing image directory, a missing criu,
-# the options brig refuses); criu's configuration file (org.criu.config,
-# /etc/criu/runc.conf). Skips, with the reason, without criu or when
+# the options brig refuses); a terminal whose shell holds /dev/tty; a bind
+# mount whose destination is a symlink; hooks at restore; criu's
+# configuration file (org.criu.config, /etc/criu/runc.conf). Skips, with the reason, without criu or when
 # `criu check` fails.
 . "$(dirname "$0")/../lib.sh"
 [ -d /.vm-run ] || conf_skip_all "runs inside the VM only (ctest -R conformance.cgroups_v2 boots it)"
@@ -239,16 +240,20 @@ python3 "$CONF_TMP/ttylistener.py" "$SOCK" 2>"$CONF_TMP/ttylistener.log" &
 conf_track_pid $!
 wait_for 10 test -S "$SOCK"
 cg_new CG
+# The shell holds /dev/tty open as well (its controlling terminal: what an
+# interactive shell does, and what runc's checkpoint.bats runs): criu then
+# needs the pty's slave in the dump and restores a new pair (orphan-pts-master).
 cg_bundle B "$CG" "$LIMITS" '.process.terminal = true' /bin/sh -c \
-	'sleep 1000 & i=0; while :; do i=$((i + 1)); echo $i >/out/count; echo "tick=$i"; sleep 0.5; done'
+	'exec 3<>/dev/tty; sleep 1000 & i=0; while :; do i=$((i + 1)); echo $i >/out/count; echo "tick=$i"; sleep 0.5; done'
 new_id T1
 brig run -d --console-socket "$SOCK" --bundle "$B" "$T1"
 check_succeeds "[runc] run -d of a container with a terminal (--console-socket)"
 wait_for 30 file_has "$SOCK.1" tick=2
+T1PID=$(state_field "$T1" pid)
+check_true "[runc] ... whose shell holds /dev/tty (its controlling terminal)" \
+	"$(ls -l "/proc/$T1PID/fd" 2>&1)" test "$(readlink "/proc/$T1PID/fd/3" 2>/dev/null)" = /dev/tty
 brig checkpoint --image-path "$CONF_TMP/img9" "$T1"
 check_succeeds "[runc] checkpoint of a container with a terminal succeeds"
-check_true "[brig] ... and names its pty in the image (brig-tty)" "$(cat "$CONF_TMP/img9/brig-tty" 2>&1)" \
-	grep -qE '^tty\[[0-9a-f]+:[0-9a-f]+\]$' "$CONF_TMP/img9/brig-tty"
 brig restore --image-path "$CONF_TMP/img9" --bundle "$B" "$T1"
 check_error_line "[brig] restore of a terminal in the foreground is refused, named" restore \
 	"process.terminal: restore in the foreground with a terminal is not supported (use --detach and --console-socket)"
@@ -264,6 +269,10 @@ check_match "[runc] ... the console socket gets the new pty (its name)" '^/dev/p
 check_true "[runc] ... the counter goes on" "before $n1, now $(count "$B")" wait_for 20 count_at_least "$B" $((n1 + 2))
 check_true "[brig] ... and writes to the new terminal" "$(tail -c 200 "$SOCK.2" 2>&1)" \
 	wait_for 20 file_has "$SOCK.2" "tick=$((n1 + 2))"
+T1PID=$(state_field "$T1" pid)
+check_eq "[runc] ... /dev/tty is the new pty, the one /dev/console is bound from" \
+	"$(cat "$SOCK.name2" 2>/dev/null)" "$(nsenter -t "$T1PID" -m -p sh -c \
+		'for f in /dev/pts/*; do [ "$f" -ef /dev/console ] && echo "$f"; done' 2>&1)"
 # runc's test does it twice: the restored pty is dumped as the first was
 n2=$(count "$B")
 brig checkpoint --image-path "$CONF_TMP/img10" "$T1"
@@ -282,6 +291,66 @@ brig restore -d --console-socket "$SOCK" --image-path "$CONF_TMP/img11" --bundle
 check_error_line "[runc] restore --console-socket without a terminal fails" restore \
 	"cannot use console socket if runc will not detach or allocate tty"
 brig delete -f "$ID"
+
+# ---- a bind mount whose destination is a symlink (runc's checkpoint.bats) -----------
+# /out -> /real/out in the rootfs: the mount is on /real/out, and the dump's
+# external mount (and restore's) must be keyed by that mount point.
+phase symlink destination
+cg_new CG
+counter_bundle B "$CG"
+rm -rf "$B/rootfs/out" && mkdir -p "$B/rootfs/real/out" && ln -s /real/out "$B/rootfs/out"
+start_ctr "$B"
+check_succeeds "[runc] a container whose bind mount's destination is a symlink runs"
+C5=$ID
+wait_for 30 count_at_least "$B" 2
+n1=$(count "$B")
+brig checkpoint --image-path "$CONF_TMP/img12" "$C5"
+check_succeeds "[runc] ... checkpoint succeeds"
+brig restore -d --image-path "$CONF_TMP/img12" --bundle "$B" "$C5"
+check_succeeds "[runc] ... restore succeeds"
+check_true "[runc] ... the counter goes on through the symlink" "before $n1, now $(count "$B")" \
+	wait_for 20 count_at_least "$B" $((n1 + 2))
+check_eq "[brig] ... the restored bind mount is on the symlink's target" /real/out \
+	"$(awk '$5 == "/real/out" { print $5 }' "/proc/$(state_field "$C5" pid)/mountinfo" 2>/dev/null)"
+brig delete -f "$C5"
+
+# ---- hooks: prestart and createRuntime at criu's setup-namespaces ------------------
+# runc runs them when criu has made the restored tree's namespaces, with the
+# restored init's pid in the state; a failing hook fails the restore.
+phase hooks
+cg_new CG
+counter_bundle B "$CG"
+start_ctr "$B"
+C7=$ID
+brig checkpoint --leave-running --image-path "$CONF_TMP/img13" "$C7"
+check_succeeds "[brig] checkpoint for the hooks' restore"
+brig delete -f "$C7"
+cfg "$B" '.hooks = {
+	prestart: [{path: "/bin/sh", args: ["sh", "-c", "cat >\($d)/prestart.json"]}],
+	createRuntime: [{path: "/bin/sh", args: ["sh", "-c",
+		"cat >\($d)/createRuntime.json; readlink /proc/$(jq -r .pid \($d)/createRuntime.json)/ns/pid >\($d)/hook-pidns"]}]}' \
+	--arg d "$CONF_TMP"
+brig restore -d --image-path "$CONF_TMP/img13" --bundle "$B" "$C7"
+check_succeeds "[runc] restore with prestart and createRuntime hooks succeeds"
+P7=$(state_field "$C7" pid)
+check_eq "[runc] ... prestart gets the state with the restored init's pid" "$P7" \
+	"$(jq -r .pid "$CONF_TMP/prestart.json" 2>&1)"
+check_eq "[runc] ... createRuntime too, status created" "$P7 created" \
+	"$(jq -r '"\(.pid) \(.status)"' "$CONF_TMP/createRuntime.json" 2>&1)"
+check_eq "[runc] ... the hooks ran with the restored init in its own pid namespace" \
+	"$(readlink "/proc/$P7/ns/pid")" "$(cat "$CONF_TMP/hook-pidns" 2>&1)"
+brig delete -f "$C7"
+cg_new CG
+counter_bundle B "$CG"
+start_ctr "$B"
+C8=$ID
+brig checkpoint --image-path "$CONF_TMP/img14" "$C8"
+cfg "$B" '.hooks = {createRuntime: [{path: "/bin/false"}]}'
+brig restore -d --image-path "$CONF_TMP/img14" --bundle "$B" "$C8"
+check_fails "[runc] a failing createRuntime hook fails the restore"
+check_true "[brig] ... and leaves no container, no cgroup, no process" \
+	"state: $(ls "$CONF_ROOT" 2>&1), cgroup: $(dirs_left "$CG"), procs: $(procs_of "$CG")" \
+	eval 'state_gone "$C8" && gone "$CG"'
 
 # ---- criu's configuration file, as runc picks it -----------------------------------
 # The annotation org.criu.config names it; without the annotation,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-/* checkpoint and restore: runc's verbs, with criu's command line
- * (runtime/container/checkpoint.c, restore.c). restore in the foreground
+/* checkpoint and restore: runc's verbs, over criu's RPC
+ * (runtime/container/checkpoint.c, restore.c, criu.c). restore in the foreground
  * stays the container's parent like run: it forwards signals, reaps, deletes
  * the container when its init exits and exits with its status. */
 #include "runtime/cli/cli.h"

@@ -156,7 +156,7 @@ struct exec_opts {
 int lifecycle_exec(const struct global_opts *g, const char *id, const struct exec_opts *o,
 		   struct brig_error *err);
 
-/* ---- checkpoint and restore with criu's command line (checkpoint.c, restore.c) ---- */
+/* ---- checkpoint and restore over criu's RPC (checkpoint.c, restore.c, criu.c) ---- */
 
 /* What checkpoint and restore share (runc's flags of the same names). */
 struct criu_opts {

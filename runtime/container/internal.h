@@ -95,24 +95,53 @@ void host_mounts_detach(int dir_fd, const char *rootfs);
  * in the state directory (restore.c), if any. */
 void restore_detach_root(int dir_fd);
 
-/* ---- criu's command line (checkpoint.c), for checkpoint and restore ---- */
+/* ---- criu's RPC (criu.c), for checkpoint and restore ---- */
 
 /* The key of a network namespace the config names by path (runc's). */
 #define CRIU_NETNS_KEY "extRootNetNS"
 /* In the image directory: the init's fds 0-2 at the dump (runc's file). */
 #define CRIU_DESCRIPTORS "descriptors.json"
-/* A terminal's dump: the slave's criu key (tty[RDEV:DEV]), and /dev/console's mount key */
-#define CRIU_TTY "brig-tty"
-#define CRIU_CONSOLE_KEY "brig-console"
 
-/* criu's argv, NULL-terminated. */
-struct criu_args {
-	char **v;
-	size_t n;
-	char *log; /* criu's log in the work dir: brig's name or the config file's */
+enum criu_call_type { CRIU_CALL_DUMP, CRIU_CALL_PRE_DUMP, CRIU_CALL_RESTORE };
+
+/* A notification criu sends during a call (its script name: setup-namespaces,
+ * orphan-pts-master, ...; pid: the restored init where criu gives one; *fd:
+ * the fd it carried or -1, the handler may take it). Failing makes criu fail. */
+typedef int (*criu_notify_fn)(void *ctx, const char *script, pid_t pid, int *fd,
+			      struct brig_error *err);
+
+/* One request to criu: what the verb sets; the user's flags and runc's
+ * constants are added by criu_call_run. */
+struct criu_call {
+	enum criu_call_type type;
+	const char *image; /* absolute */
+	const char *work;  /* absolute; criu's log is there */
+	const char *log;   /* the log's name (criu allows no '/') */
+	pid_t pid;	   /* dump: the init */
+	const char *root;
+	const char *parent; /* pre-dump's images, relative to image */
+	const char *freeze_cgroup;
+	const char *cgroup_root;
+	const char *lsm_profile;
+	const char *lsm_mount_context;
+	bool leave_running;
+	bool track_mem;
+	char **external; /* criu's external resources: "mnt[KEY]:VAL", "net[INO]:KEY" */
+	size_t n_external;
+	struct criu_inherit {
+		char *key;
+		int fd; /* criu inherits it: not close-on-exec */
+	} * inherit;
+	size_t n_inherit;
+	criu_notify_fn notify;
+	void *ctx;
+	pid_t restored; /* restore: the init, from criu's answer */
+	char *log_path; /* set by criu_call_run: the log it reads an error from */
 };
-void criu_arg(struct criu_args *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void criu_args_clear(struct criu_args *a);
+void criu_external(struct criu_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void criu_inherit_fd(struct criu_call *c, int fd, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void criu_call_clear(struct criu_call *c);
 /* The binary: name with a '/' as is, else looked up in PATH; "criu not found: ...". */
 char *criu_find(const char *name, struct brig_error *err);
 /* Refuses what brig does not support (--lazy-pages, --empty-ns other than network). */
@@ -120,15 +149,15 @@ int criu_check_opts(const struct criu_opts *o, struct brig_error *err);
 /* criu's configuration file, as runc picks it: the annotation's, or this. */
 #define CRIU_CONFIG_ANNOTATION "org.criu.config"
 #define CRIU_DEFAULT_CONFIG "/etc/criu/runc.conf"
-/* The flags both verbs pass: the configuration file (first: the command line
- * overrides it), images, work dir, log, cgroups mode, runc's booleans. */
-void criu_common(struct criu_args *a, const struct criu_opts *o, const struct spec *s,
-		 const char *image, const char *work, const char *log);
+/* Runs `criu swrk` (in cg first when cg is active), sends the request, answers
+ * its notifications and waits; a failure carries the first error line of its log. */
+int criu_call_run(const char *path, struct criu_call *c, const struct criu_opts *o,
+		  const struct spec *s, struct ctr_cgroup *cg, struct brig_error *err);
 /* Whether a config mount is a bind mount (criu: external). */
 bool criu_mount_is_bind(const struct spec_mount *m);
-/* Runs criu (in cg first when cg is active) and waits; a failure carries the last
- * error line of work/log. */
-int criu_run(const char *path, const struct criu_args *a, struct ctr_cgroup *cg, const char *work,
-	     struct brig_error *err);
+/* A mount's criu key: its destination resolved in rootfs as the container
+ * sees it (a symlink followed, runc's securejoin), cleaned; the cleaned
+ * destination when it cannot be resolved. */
+char *criu_mount_key(const char *rootfs, const char *dest);
 /* dir made absolute (created first if asked); "image directory 'X': ..." */
 char *criu_abs_dir(const char *dir, bool create, struct brig_error *err);

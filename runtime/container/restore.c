@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-/* restore with criu's command line: a create whose process comes from a
+/* restore over criu's RPC (criu.c): a create whose process comes from a
  * checkpoint image. The steps are create's where they can be (the config
  * copy, the record saved "creating" before anything outside the state
  * directory exists, the cgroup made and limited from the config), then criu
  * runs inside that cgroup and restores the tree into the bundle's rootfs as
- * brig's child (--restore-sibling), the external mounts mapped back to the
- * config's sources, a network namespace the config names by path joined.
- * On any error the restore is undone: nothing is left behind. */
+ * brig's child (rst_sibling), the external mounts mapped back to the
+ * config's sources, a network namespace the config names by path joined,
+ * the prestart and createRuntime hooks run when criu has set up the
+ * namespaces, a terminal's new pty master (criu's orphan-pts-master) sent to
+ * the console socket. On any error the restore is undone: nothing is left behind. */
 #include "runtime/container/internal.h"
 
 #include <fcntl.h>
@@ -16,7 +18,6 @@
 #include <sys/wait.h>
 
 #define CRIU_ROOT "criu-root" /* the rootfs bound here: criu wants a mount point */
-#define CRIU_PIDFILE "criu.pid"
 
 struct restoring {
 	const struct global_opts *g;
@@ -28,12 +29,11 @@ struct restoring {
 	char *criu;
 	char *image;
 	char *work;
-	char *state_dir; /* absolute: criu's --root and --pidfile are paths */
+	char *state_dir; /* absolute: criu's root is a path */
 	bool root_mounted;
-	int netns_fd; /* the config's network namespace, inherited by criu */
-	int tty_fd;   /* a terminal's new pty slave, inherited by criu */
-	char tty_name[64];
-	char *tty_key; /* the dumped slave's criu key (CRIU_TTY) */
+	int netns_fd;	/* the config's network namespace, inherited by criu */
+	int console_fd; /* a terminal's console socket */
+	bool hooks_ran;
 	pid_t pid;
 	int pidfd;
 };
@@ -64,13 +64,6 @@ static int check(struct restoring *r, struct brig_error *err)
 	const char *dir = o->cr.image_path ? o->cr.image_path : "checkpoint";
 	if (!(r->image = criu_abs_dir(dir, false, err)))
 		return -1;
-	if (r->s->process.terminal) {
-		_cleanup_free_ char *tty = path_join(r->image, CRIU_TTY);
-		if (read_file_at(AT_FDCWD, tty, &r->tty_key, NULL, err) < 0)
-			return err_wrap(err,
-					"process.terminal: the image has no terminal of brig's");
-		r->tty_key[strcspn(r->tty_key, "\n")] = '\0';
-	}
 	r->work = o->cr.work_path ? criu_abs_dir(o->cr.work_path, true, err) : xstrdup(r->image);
 	if (!r->work)
 		return -1;
@@ -135,7 +128,7 @@ void restore_detach_root(int dir_fd)
 }
 
 /* runc's addCriuRestoreMount: the keys dump_externals gave, to the config's sources */
-static void restore_externals(struct restoring *r, struct criu_args *a)
+static void restore_externals(struct restoring *r, struct criu_call *call)
 {
 	const struct spec *s = r->s;
 	for (size_t i = 0; i < s->n_mounts; i++) {
@@ -144,21 +137,19 @@ static void restore_externals(struct restoring *r, struct criu_args *a)
 			continue;
 		_cleanup_free_ char *src =
 		    m->source[0] == '/' ? xstrdup(m->source) : path_join(s->bundle, m->source);
-		criu_arg(a, "--external");
-		criu_arg(a, "mnt[%s]:%s", m->destination, src);
+		_cleanup_free_ char *key = criu_mount_key(s->root.abs_path, m->destination);
+		criu_external(call, "mnt[%s]:%s", key, src);
 	}
-	criu_arg(a, "--external");
-	criu_arg(a, "mnt[/dev/null]:/dev/null");
-	for (size_t i = 0; i < s->linux.n_devices; i++) {
-		criu_arg(a, "--external");
-		criu_arg(a, "mnt[%s]:%s", s->linux.devices[i].path, s->linux.devices[i].path);
-	}
+	criu_external(call, "mnt[/dev/null]:/dev/null");
+	for (size_t i = 0; i < s->linux.n_devices; i++)
+		criu_external(call, "mnt[%s]:%s", s->linux.devices[i].path,
+			      s->linux.devices[i].path);
 }
 
 /* The dumped fds 0-2 that were pipes become brig's own 0-2 (runc's
- * --inherit-fd of its caller's pipes): an image without descriptors.json has
+ * inherit_fd of its caller's pipes): an image without descriptors.json has
  * none. The entries are paths or "pipe:[N]"; only the latter are read. */
-static void inherit_stdio(struct restoring *r, struct criu_args *a)
+static void inherit_stdio(struct restoring *r, struct criu_call *call)
 {
 	_cleanup_free_ char *path = path_join(r->image, CRIU_DESCRIPTORS);
 	_cleanup_free_ char *text = NULL;
@@ -174,50 +165,9 @@ static void inherit_stdio(struct restoring *r, struct criu_args *a)
 			p += p[0] == '\\' && p[1] ? 2 : 1;
 		if (!*p)
 			return;
-		if (!strncmp(start, "pipe:[", 6) && !memchr(start, '\\', (size_t)(p - start))) {
-			criu_arg(a, "--inherit-fd");
-			criu_arg(a, "fd[%d]:%.*s", fd, (int)(p - start), start);
-		}
+		if (!strncmp(start, "pipe:[", 6) && !memchr(start, '\\', (size_t)(p - start)))
+			criu_inherit_fd(call, fd, "%.*s", (int)(p - start), start);
 		fd++;
-	}
-}
-
-static void restore_args(struct restoring *r, struct criu_args *a)
-{
-	const struct restore_opts *o = r->o;
-	criu_arg(a, "criu");
-	criu_arg(a, "restore");
-	criu_common(a, &o->cr, r->s, r->image, r->work, "restore.log");
-	criu_arg(a, "--root");
-	criu_arg(a, "%s/%s", r->state_dir, CRIU_ROOT);
-	/* the tree is brig's child, and criu exits once it runs */
-	criu_arg(a, "--restore-detached");
-	criu_arg(a, "--restore-sibling");
-	criu_arg(a, "--pidfile");
-	criu_arg(a, "%s/%s", r->state_dir, CRIU_PIDFILE);
-	if (r->cg.active && r->cg.cg.v2.path) {
-		criu_arg(a, "--cgroup-root");
-		criu_arg(a, "%s", r->cg.cg.v2.path);
-	}
-	if (o->lsm_profile) {
-		criu_arg(a, "--lsm-profile");
-		criu_arg(a, "%s", o->lsm_profile);
-	}
-	if (o->lsm_mount_context) {
-		criu_arg(a, "--lsm-mount-context");
-		criu_arg(a, "%s", o->lsm_mount_context);
-	}
-	restore_externals(r, a);
-	inherit_stdio(r, a);
-	if (r->netns_fd >= 0) {
-		criu_arg(a, "--inherit-fd");
-		criu_arg(a, "fd[%d]:" CRIU_NETNS_KEY, r->netns_fd);
-	}
-	if (r->tty_fd >= 0) {
-		criu_arg(a, "--inherit-fd");
-		criu_arg(a, "fd[%d]:%s", r->tty_fd, r->tty_key);
-		criu_arg(a, "--external");
-		criu_arg(a, "mnt[" CRIU_CONSOLE_KEY "]:%s", r->tty_name);
 	}
 }
 
@@ -232,70 +182,104 @@ static int open_netns(struct restoring *r, struct brig_error *err)
 	return r->netns_fd < 0 ? err_sys(err, "open network namespace '%s'", path) : 0;
 }
 
-/* A terminal: a new pty (the host's devpts) whose slave criu gives the
- * restored tree in place of the dumped one, bound at /dev/console too, and
- * whose master goes to --console-socket, as at create. */
-static int open_tty(struct restoring *r, struct brig_error *err)
+/* A terminal: the console socket, connected before criu runs; criu makes the
+ * new pty in the restored container's devpts and sends its master
+ * (orphan-pts-master), which goes on to the socket, as at create. */
+static int open_console(struct restoring *r, struct brig_error *err)
 {
 	if (!r->s->process.terminal)
 		return 0;
-	/* the slave not close-on-exec: criu inherits it */
-	_cleanup_close_ int master =
-	    console_open_pty(r->tty_name, sizeof(r->tty_name), 0, &r->tty_fd, err);
-	if (master < 0)
+	r->console_fd = io_connect_console(r->o->console_socket, err);
+	return r->console_fd < 0 ? -1 : 0;
+}
+
+/* runc runs them at criu's setup-namespaces notification: the restored
+ * init exists (its pid is the state's), it runs nothing yet */
+static int runtime_hooks(struct restoring *r, pid_t pid, struct brig_error *err)
+{
+	const struct spec *s = r->s;
+	r->c->state.pid = pid;
+	r->hooks_ran = true;
+	_cleanup_free_ char *state = lifecycle_state_json(r->c, SPEC_STATUS_CREATED);
+	if (hooks_run(&s->hooks[SPEC_HOOK_PRESTART], "prestart", state, false, err) < 0 ||
+	    hooks_run(&s->hooks[SPEC_HOOK_CREATE_RUNTIME], "createRuntime", state, false, err) < 0)
 		return -1;
-	const struct spec_user *u = &r->s->process.user;
-	if (!r->s->linux.namespaces[SPEC_NS_USER].present &&
-	    fchown(r->tty_fd, u->uid, (gid_t)-1) < 0)
-		log_debug("restore %s: chown %s: %s", r->c->id, r->tty_name, strerror(errno));
-	_cleanup_close_ int sock = io_connect_console(r->o->console_socket, err);
-	if (sock < 0 || console_send_master(sock, master, r->tty_name, err) < 0)
-		return -1;
+	return 0;
+}
+
+static int send_console(struct restoring *r, int *fd, struct brig_error *err)
+{
+	if (*fd < 0)
+		return err_set(err, EPROTO, "criu's orphan-pts-master came without a pty");
+	if (r->console_fd < 0)
+		return 0; /* no terminal asked for: criu's pty stays without a reader */
+	unsigned int n = 0;
+	char name[64];
+	if (ioctl(*fd, TIOCGPTN, &n) < 0)
+		return err_sys(err, "the restored pty");
+	snprintf(name, sizeof(name), "/dev/pts/%u", n);
+	int ret = console_send_master(r->console_fd, *fd, name, err);
+	closep(&r->console_fd);
+	return ret < 0 ? err_wrap(err, "console socket '%s'", r->o->console_socket) : 0;
+}
+
+static int on_notify(void *ctx, const char *script, pid_t pid, int *fd, struct brig_error *err)
+{
+	struct restoring *r = ctx;
+	if (!strcmp(script, "setup-namespaces"))
+		return runtime_hooks(r, pid, err);
+	if (!strcmp(script, "orphan-pts-master"))
+		return send_console(r, fd, err);
 	return 0;
 }
 
 static int run_criu(struct restoring *r, struct brig_error *err)
 {
-	_cleanup_(criu_args_clear) struct criu_args a = {0};
-	restore_args(r, &a);
+	const struct restore_opts *o = r->o;
+	_cleanup_free_ char *root = path_join(r->state_dir, CRIU_ROOT);
+	_cleanup_(criu_call_clear) struct criu_call call = {
+	    .type = CRIU_CALL_RESTORE,
+	    .image = r->image,
+	    .work = r->work,
+	    .log = "restore.log",
+	    .root = root,
+	    .cgroup_root = r->cg.active ? r->cg.cg.v2.path : NULL,
+	    .lsm_profile = o->lsm_profile,
+	    .lsm_mount_context = o->lsm_mount_context,
+	    .notify = on_notify,
+	    .ctx = r,
+	};
+	restore_externals(r, &call);
+	inherit_stdio(r, &call);
+	if (r->netns_fd >= 0)
+		criu_inherit_fd(&call, r->netns_fd, CRIU_NETNS_KEY);
 	log_debug("restore %s: %s restore from %s", r->c->id, r->criu, r->image);
-	int ret = criu_run(r->criu, &a, &r->cg, r->work, err);
+	int ret = criu_call_run(r->criu, &call, &o->cr, r->s, &r->cg, err);
 	closep(&r->netns_fd);
-	closep(&r->tty_fd);
 	unmount_root(r);
-	return ret;
+	if (ret < 0)
+		return -1;
+	if (!r->hooks_ran)
+		return err_set(err, EPROTO,
+			       "criu restored without its setup-namespaces notification");
+	if (r->console_fd >= 0)
+		log_warn("restore %s: criu sent no terminal: nothing went to the console socket",
+			 r->c->id);
+	r->pid = call.restored;
+	return 0;
 }
 
-/* The restored init: criu's pid file names it; it is brig's child. */
+/* The restored init, criu's answer: it is brig's child (rst_sibling). */
 static int find_init(struct restoring *r, struct brig_error *err)
 {
-	_cleanup_free_ char *text = NULL;
-	int64_t pid;
-	if (read_file_at(r->c->dir_fd, CRIU_PIDFILE, &text, NULL, err) < 0)
-		return err_wrap(err, "criu's pid file");
-	unlinkat(r->c->dir_fd, CRIU_PIDFILE, 0);
-	text[strcspn(text, "\n")] = '\0';
-	if (parse_int64(text, 1, INT32_MAX, &pid) < 0)
-		return err_set(err, EPROTO, "criu's pid file: '%s' is not a pid", text);
-	r->pid = (pid_t)pid;
+	if (r->pid <= 0)
+		return err_set(err, EPROTO, "criu's answer names no restored process");
 	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
 	if (r->pidfd < 0)
 		return err_sys(err, "pidfd_open %d", r->pid);
 	r->c->state.pid = r->pid;
 	r->c->state.init_start_time = process_start_time(r->pid);
 	return container_save(r->c, err);
-}
-
-/* runc runs them at criu's setup-namespaces notification; brig once criu is
- * done (docs/deviations.md) */
-static int runtime_hooks(struct restoring *r, struct brig_error *err)
-{
-	const struct spec *s = r->s;
-	_cleanup_free_ char *state = lifecycle_state_json(r->c, SPEC_STATUS_CREATED);
-	if (hooks_run(&s->hooks[SPEC_HOOK_PRESTART], "prestart", state, false, err) < 0 ||
-	    hooks_run(&s->hooks[SPEC_HOOK_CREATE_RUNTIME], "createRuntime", state, false, err) < 0)
-		return -1;
-	return 0;
 }
 
 static int save_state(struct restoring *r, struct brig_error *err)
@@ -320,10 +304,9 @@ static const struct restore_step restore_steps[] = {
     {"cgroup", make_cgroup, false},  /* limited before criu restores into it */
     {"mount root", mount_root, true},
     {"network namespace", open_netns, false},
-    {"terminal", open_tty, false},
+    {"console socket", open_console, false},
     {"criu", run_criu, false},
     {"restored init", find_init, false},
-    {"prestart hooks", runtime_hooks, false},
     {"save state", save_state, true},
     {"pid file", write_pid_file, true},
 };
@@ -337,7 +320,7 @@ static void abort_restore(struct restoring *r)
 	}
 	closep(&r->pidfd);
 	closep(&r->netns_fd);
-	closep(&r->tty_fd);
+	closep(&r->console_fd);
 	unmount_root(r);
 	if (cgroup_remove(&r->cg, &ignored) < 0) {
 		log_warn("undo restore %s: %s; `brig delete --force %s` finishes", r->c->id,
@@ -377,7 +360,7 @@ struct container *lifecycle_restore(const struct global_opts *g, const char *id,
 			      .config_text = text,
 			      .cg = CTR_CGROUP_INIT,
 			      .netns_fd = -1,
-			      .tty_fd = -1,
+			      .console_fd = -1,
 			      .pidfd = -1};
 	int ret = -1;
 	_cleanup_close_ int root_fd = container_root_open(g->root, err);
@@ -398,9 +381,8 @@ struct container *lifecycle_restore(const struct global_opts *g, const char *id,
 		r.c->init_pidfd = steal_fd(&r.pidfd);
 	closep(&r.pidfd);
 	closep(&r.netns_fd);
-	closep(&r.tty_fd);
+	closep(&r.console_fd);
 	cgroup_clear(&r.cg);
-	free(r.tty_key);
 	free(r.criu);
 	free(r.image);
 	free(r.work);
