@@ -70,11 +70,14 @@ START_TEST(dump_request)
 	struct criu_call c = dump_call(CRIU_CALL_DUMP);
 	criu_external(&c, "mnt[%s]:%s", "/out", "/out");
 	criu_external(&c, "net[%d]:" CRIU_NETNS_KEY, 123);
+	c.ps_address = "0.0.0.0";
+	c.ps_port = 27277;
 	char *ns[] = {"network", NULL};
 	struct criu_opts o = {.criu = FAKE_CRIU,
 			      .manage_cgroups_mode = 1,
 			      .shell_job = true,
 			      .tcp_established = true,
+			      .lazy_pages = true,
 			      .empty_ns = ns};
 	struct brig_error err = {0};
 	ck_assert_msg(criu_call_run(FAKE_CRIU, &c, &o, &spec, NULL, &err) == 0, "%s", err.msg);
@@ -94,12 +97,16 @@ START_TEST(dump_request)
 	ck_assert(r->has_manage_cgroups_mode);
 	ck_assert_int_eq(r->manage_cgroups_mode, CRIU_CG_MODE__FULL);
 	ck_assert(r->has_empty_ns && r->empty_ns == CLONE_NEWNET);
-	ck_assert(!r->has_rst_sibling);
+	ck_assert(!r->has_rst_sibling && !r->evasive_devices);
 	ck_assert_ptr_null(r->config_file);
 	ck_assert_uint_eq(r->n_external, 2);
 	ck_assert_str_eq(r->external[0], "mnt[/out]:/out");
 	ck_assert_str_eq(r->external[1], "net[123]:extRootNetNS");
 	ck_assert_uint_eq(r->n_inherit_fd, 0);
+	ck_assert(r->lazy_pages);
+	ck_assert_ptr_nonnull(r->ps);
+	ck_assert_str_eq(r->ps->address, "0.0.0.0");
+	ck_assert_int_eq(r->ps->port, 27277);
 	criu_req__free_unpacked(req, NULL);
 	criu_call_clear(&c);
 }
@@ -156,6 +163,9 @@ START_TEST(restore_notifications)
 	CriuOpts *r = req->opts;
 	ck_assert_int_eq(req->type, CRIU_REQ_TYPE__RESTORE);
 	ck_assert(r->has_rst_sibling && r->rst_sibling);
+	ck_assert(r->evasive_devices);
+	ck_assert(!r->lazy_pages);
+	ck_assert_ptr_null(r->ps);
 	ck_assert(!r->has_pid);
 	ck_assert_int_eq(r->manage_cgroups_mode, CRIU_CG_MODE__SOFT);
 	ck_assert_uint_eq(r->n_cg_root, 1);

@@ -9,8 +9,8 @@
 # --parent-path; restore in the foreground with the container's exit status;
 # and the errors that leave nothing behind (runc's bad --parent-path, a
 # stopped or missing container, a missing image directory, a missing criu,
-# the options brig refuses); a terminal whose shell holds /dev/tty; a bind
-# mount whose destination is a symlink; hooks at restore; criu's
+# the options brig refuses); lazy pages; a terminal whose shell holds /dev/tty; a bind
+# mount whose destination is a symlink; nested bind mounts; hooks at restore; criu's
 # configuration file (org.criu.config, /etc/criu/runc.conf). Skips, with the reason, without criu or when
 # `criu check` fails.
 . "$(dirname "$0")/../lib.sh"
@@ -186,10 +186,12 @@ check_true "[runc] the restored container writes on to the pipe restore was give
 	"before n=$last; after: $(tr '\n' ' ' <"$CONF_TMP/p2.out")" file_has "$CONF_TMP/p2.out" "n=$((${last:-0} + 2))"
 check_eq "[runc] ... in the network namespace the config names (joined, not restored)" \
 	"$(stat -Lc %i "/run/netns/$NS" 2>/dev/null)" "$(stat -Lc %i "/proc/$(state_field "$P1" pid)/ns/net" 2>/dev/null)"
-brig checkpoint --page-server 127.0.0.1:1 --image-path "$CONF_TMP/none" "$P1"
-check_error_line "[brig] --page-server is refused, named" checkpoint "--page-server: not supported by brig"
-brig checkpoint --lazy-pages --image-path "$CONF_TMP/none" "$P1"
-check_error_line "[brig] --lazy-pages is refused, named" checkpoint "--lazy-pages: not supported by brig"
+brig checkpoint --page-server 127.0.0.1 --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[brig] --page-server without a port is an error, named" checkpoint \
+	"--page-server: '127.0.0.1' is not ADDRESS:PORT"
+brig checkpoint --lazy-pages --status-fd 99 --image-path "$CONF_TMP/none" "$P1"
+check_error_line "[runc] --status-fd that is not open is an error, named" checkpoint \
+	"invalid --status-fd argument 99: Bad file descriptor"
 brig checkpoint --empty-ns ipc --image-path "$CONF_TMP/none" "$P1"
 check_error_line "[brig] --empty-ns other than network is refused, named" checkpoint \
 	"--empty-ns: namespace 'ipc' is not supported (only network)"
@@ -199,6 +201,51 @@ check_eq "[brig] ... and the container runs on" running "$(state_field "$P1" sta
 brig delete -f "$P1"
 check_true "[runc] ... delete -f removes it" "$(ls "$CONF_ROOT")" state_gone "$P1"
 wait
+
+# ---- lazy pages: checkpoint serves the pages, restore fetches them -----------------
+# runc's test: checkpoint --lazy-pages --page-server --status-fd in the
+# background (a \0 on the status fd once the page server listens), criu's
+# lazy-pages daemon, restore --lazy-pages under a new id; the checkpoint ends
+# once every page went over, and deletes the old container.
+phase lazy pages
+if ! criu check --feature uffd-noncoop >/dev/null 2>&1; then
+	skip "[runc] checkpoint --lazy-pages and restore --lazy-pages" "criu check --feature uffd-noncoop fails here"
+else
+	cg_new CG
+	counter_bundle B "$CG"
+	start_ctr "$B"
+	L1=$ID
+	wait_for 30 count_at_least "$B" 2
+	port=$((20000 + $$ % 10000))
+	mkdir -p "$CONF_TMP/img15" "$CONF_TMP/w15"
+	exec {sfd}>"$CONF_TMP/lazy.status"
+	timeout -k 5 120 "$BRIG" --root "$CONF_ROOT" checkpoint --lazy-pages --page-server "127.0.0.1:$port" \
+		--status-fd "$sfd" --image-path "$CONF_TMP/img15" --work-path "$CONF_TMP/w15" "$L1" \
+		2>"$CONF_TMP/lazy.err" &
+	ckpt=$!
+	exec {sfd}>&-
+	wait_for 30 test -s "$CONF_TMP/lazy.status"
+	check_eq "[runc] checkpoint --lazy-pages writes a \\0 to --status-fd once the pages are served" \
+		"0000000 000000 0000001" "$(echo $(od "$CONF_TMP/lazy.status"))"
+	timeout -k 5 120 criu lazy-pages --page-server --address 127.0.0.1 --port "$port" -D "$CONF_TMP/img15" \
+		-o "$CONF_TMP/w15/lazy-pages.log" &
+	lp=$!
+	n1=$(count "$B")
+	cg_new CG2
+	cfg "$B" '.linux.cgroupsPath = $p' --arg p "/$CG2"
+	new_id L2
+	brig restore -d --lazy-pages --image-path "$CONF_TMP/img15" --bundle "$B" "$L2"
+	check_succeeds "[runc] restore --lazy-pages under a new id succeeds"
+	wait "$ckpt"
+	crc=$?
+	check_true "[runc] ... the lazy checkpoint completes once the pages went over" \
+		"exit $crc: $(cat "$CONF_TMP/lazy.err")" test "$crc" = 0
+	wait "$lp"
+	check_true "[runc] ... the restored counter goes on" "before $n1, now $(count "$B")" \
+		wait_for 20 count_at_least "$B" $((n1 + 2))
+	check_true "[runc] ... and the checkpointed container is deleted" "$(ls "$CONF_ROOT")" state_gone "$L1"
+	brig delete -f "$L2"
+fi
 
 # ---- a terminal: the new pty's master goes to --console-socket ----------------------
 # The listener keeps every master it gets (a closed master would hang the
@@ -313,6 +360,30 @@ check_true "[runc] ... the counter goes on through the symlink" "before $n1, now
 check_eq "[brig] ... the restored bind mount is on the symlink's target" /real/out \
 	"$(awk '$5 == "/real/out" { print $5 }' "/proc/$(state_field "$C5" pid)/mountinfo" 2>/dev/null)"
 brig delete -f "$C5"
+
+# Nested bind mounts whose inner mount point is gone at restore (runc's
+# "nested bind mounts", runc #2748): restore makes the mount points again as
+# create did, through the outer bind, and leaves no mount of its own behind.
+cg_new CG
+counter_bundle B "$CG"
+mkdir -p "$B/bind1" "$B/bind2" && echo inner >"$B/bind2/file"
+cfg "$B" '.mounts += [{type: "bind", source: $a, destination: "/test", options: ["rw", "bind"]},
+	{type: "bind", source: $b, destination: "/test/for/nested", options: ["rw", "bind"]}]' \
+	--arg a "$B/bind1" --arg b "$B/bind2"
+start_ctr "$B"
+check_succeeds "[runc] a container with nested bind mounts runs"
+C9=$ID
+brig checkpoint --image-path "$CONF_TMP/img16" "$C9"
+check_succeeds "[runc] ... checkpoint succeeds"
+rm -rf "${B:?}/bind1/"*
+brig restore -d --image-path "$CONF_TMP/img16" --bundle "$B" "$C9"
+check_succeeds "[runc] ... restore after the inner mount point was removed succeeds"
+check_true "[runc] ... the inner mount point is made again in the outer source" "$(ls -R "$B/bind1" 2>&1)" \
+	test -d "$B/bind1/for/nested"
+brig exec "$C9" cat /test/for/nested/file
+check_eq "[runc] ... and the inner bind is restored" inner "$OUT"
+check_eq "[brig] ... no mount of restore's left on the host" 0 "$(grep -c " $B/" /proc/self/mountinfo)"
+brig delete -f "$C9"
 
 # ---- hooks: prestart and createRuntime at criu's setup-namespaces ------------------
 # runc runs them when criu has made the restored tree's namespaces, with the

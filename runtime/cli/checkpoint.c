@@ -45,7 +45,8 @@ static const char *const cgroups_modes[] = {"soft", "full", "strict", "ignore", 
 	     CLI_RUNC},                                                                              \
 	{                                                                                            \
 		"lazy-pages", 0, CLI_FLAG, F(lazy_pages), NULL,                                      \
-		    "restore memory lazily (not supported: refused)", CLI_RUNC                       \
+		    "memory restored lazily: checkpoint serves the pages, restore fetches them",     \
+		    CLI_RUNC                                                                         \
 	}
 
 /* ---- checkpoint ---- */
@@ -61,9 +62,9 @@ static const struct cli_opt checkpoint_opts[] = {
     {"pre-dump", 0, CLI_FLAG, KC(pre_dump), NULL,
      "dump the memory only and leave the container running", CLI_RUNC},
     {"page-server", 0, CLI_STRING, KC(page_server), "ADDRESS:PORT",
-     "send the pages to a criu page server (not supported: refused)", CLI_RUNC},
+     "send the pages to a criu page server (with --lazy-pages: serve them there)", CLI_RUNC},
     {"status-fd", 0, CLI_STRING, KC(status_fd), "FD",
-     "with --lazy-pages: where criu reports readiness (not supported: refused)", CLI_RUNC},
+     "with --lazy-pages: a \\0 is written to FD once the pages are served", CLI_RUNC},
 };
 
 static int checkpoint(const struct global_opts *g, void *opts, char **args, size_t n,

@@ -137,14 +137,51 @@ static int check_parent(const char *image, const char *parent, struct brig_error
 	return 0;
 }
 
-static int checkpoint_refusals(const struct checkpoint_opts *o, struct brig_error *err)
+/* runc's --page-server ADDRESS:PORT (the address may be empty: any) */
+static int parse_page_server(const char *arg, char **address, int *port, struct brig_error *err)
 {
-	if (o->page_server)
-		return err_set(err, ENOTSUP, "--page-server: not supported by brig");
-	if (o->status_fd)
-		return err_set(err, ENOTSUP,
-			       "--status-fd: not supported by brig (it goes with "
-			       "--lazy-pages)");
+	const char *colon = arg ? strrchr(arg, ':') : NULL;
+	int64_t n;
+	if (!arg)
+		return 0;
+	if (!colon || parse_int64(colon + 1, 1, 65535, &n) < 0)
+		return err_set(err, EINVAL, "--page-server: '%s' is not ADDRESS:PORT", arg);
+	*address = xasprintf("%.*s", (int)(colon - arg), arg);
+	*port = (int)n;
+	return 0;
+}
+
+/* runc's --status-fd: an open fd of brig's, writable */
+static int parse_status_fd(const char *arg, int *fd, struct brig_error *err)
+{
+	int64_t n;
+	*fd = -1;
+	if (!arg)
+		return 0;
+	if (parse_int64(arg, 0, INT32_MAX, &n) < 0)
+		return err_set(err, EINVAL, "invalid --status-fd argument '%s': not a number", arg);
+	int flags = fcntl((int)n, F_GETFL);
+	if (flags < 0)
+		return err_sys(err, "invalid --status-fd argument %d", (int)n);
+	if ((flags & O_ACCMODE) == O_RDONLY)
+		return err_set(err, EBADF, "invalid --status-fd argument %d: not writable", (int)n);
+	*fd = (int)n;
+	return 0;
+}
+
+/* criu's status-ready: the page server listens (lazy pages); runc writes a
+ * \0 to --status-fd and closes it */
+static int on_dump_notify(void *ctx, const char *script, pid_t pid, int *fd, struct brig_error *err)
+{
+	int *status_fd = ctx;
+	(void)pid;
+	(void)fd;
+	(void)err;
+	if (strcmp(script, "status-ready") || *status_fd < 0)
+		return 0;
+	if (write(*status_fd, "", 1) != 1)
+		log_warn("checkpoint: write to --status-fd %d: %s", *status_fd, strerror(errno));
+	closep(status_fd);
 	return 0;
 }
 
@@ -155,7 +192,11 @@ int lifecycle_checkpoint(struct container *c, const struct checkpoint_opts *o,
 	if (st != SPEC_STATUS_RUNNING && st != SPEC_STATUS_PAUSED)
 		return err_set(err, EINVAL, "container cannot be checkpointed in %s state",
 			       spec_status_name(st));
-	if (checkpoint_refusals(o, err) < 0 || criu_check_opts(&o->cr, err) < 0)
+	_cleanup_free_ char *ps_address = NULL;
+	int ps_port = 0, status_fd = -1;
+	if (criu_check_opts(&o->cr, err) < 0 ||
+	    parse_page_server(o->page_server, &ps_address, &ps_port, err) < 0 ||
+	    parse_status_fd(o->status_fd, &status_fd, err) < 0)
 		return -1;
 	_cleanup_free_ char *criu = criu_find(o->cr.criu, err);
 	if (!criu)
@@ -191,6 +232,10 @@ int lifecycle_checkpoint(struct container *c, const struct checkpoint_opts *o,
 	    .freeze_cgroup = freeze,
 	    .leave_running = o->leave_running && !o->pre_dump,
 	    .track_mem = o->pre_dump || o->parent_path,
+	    .ps_address = ps_address,
+	    .ps_port = ps_port,
+	    .notify = on_dump_notify,
+	    .ctx = &status_fd,
 	};
 	if (dump_externals(&call, s, c->state.rootfs, c->state.pid, err) < 0 ||
 	    dump_netns(&call, s, c->state.pid, err) < 0)

@@ -168,7 +168,7 @@ struct criu_opts {
 	bool shell_job;
 	bool file_locks;
 	bool auto_dedup;
-	bool lazy_pages;	 /* refused: brig runs no lazy-pages daemon */
+	bool lazy_pages;	 /* dump: serve the pages; restore: fetch them lazily */
 	int manage_cgroups_mode; /* 0 soft (criu's default), 1 full, 2 strict, 3 ignore */
 	char **empty_ns;	 /* namespace names (only "network") */
 };
@@ -176,8 +176,8 @@ struct criu_opts {
 struct checkpoint_opts {
 	struct criu_opts cr;
 	const char *parent_path; /* relative to the image path */
-	const char *page_server; /* refused */
-	const char *status_fd;	 /* refused (it goes with --lazy-pages) */
+	const char *page_server; /* ADDRESS:PORT of a criu page server */
+	const char *status_fd;	 /* an fd: \0 written once the lazy pages are served */
 	bool leave_running;
 	bool pre_dump;
 };

@@ -88,8 +88,6 @@ char *criu_find(const char *name, struct brig_error *err)
 
 int criu_check_opts(const struct criu_opts *o, struct brig_error *err)
 {
-	if (o->lazy_pages)
-		return err_set(err, ENOTSUP, "--lazy-pages: not supported by brig");
 	for (char **ns = o->empty_ns; ns && *ns; ns++)
 		if (strcmp(*ns, "network"))
 			return err_set(err, EINVAL,
@@ -209,6 +207,7 @@ struct packed_opts {
 	InheritFd **inherit_ptrs;
 	CgroupRoot cg_root;
 	CgroupRoot *cg_root_ptr;
+	CriuPageServerInfo ps;
 };
 
 static void fill_opts(struct packed_opts *p, const struct criu_call *c, const struct criu_opts *o,
@@ -236,6 +235,16 @@ static void fill_opts(struct packed_opts *p, const struct criu_call *c, const st
 	r->has_shell_job = r->shell_job = o->shell_job;
 	r->has_file_locks = r->file_locks = o->file_locks;
 	r->has_auto_dedup = r->auto_dedup = o->auto_dedup;
+	/* dump: the pages stay with criu, served to the restore's lazy-pages
+	 * daemon; restore: they are fetched from it on demand */
+	r->has_lazy_pages = r->lazy_pages = o->lazy_pages;
+	if (c->ps_port > 0) {
+		p->ps = (CriuPageServerInfo)CRIU_PAGE_SERVER_INFO__INIT;
+		p->ps.address = (char *)c->ps_address;
+		p->ps.has_port = true;
+		p->ps.port = c->ps_port;
+		r->ps = &p->ps;
+	}
 	if (o->empty_ns && *o->empty_ns) {
 		r->has_empty_ns = true;
 		r->empty_ns = CLONE_NEWNET;
@@ -251,8 +260,11 @@ static void fill_opts(struct packed_opts *p, const struct criu_call *c, const st
 	r->freeze_cgroup = (char *)c->freeze_cgroup;
 	r->lsm_profile = (char *)c->lsm_profile;
 	r->lsm_mount_context = (char *)c->lsm_mount_context;
-	if (c->type == CRIU_CALL_RESTORE)
+	if (c->type == CRIU_CALL_RESTORE) {
 		r->has_rst_sibling = r->rst_sibling = true;
+		/* a device file whose path is gone may be opened by its numbers */
+		r->has_evasive_devices = r->evasive_devices = true;
+	}
 	if (c->cgroup_root) {
 		p->cg_root = (CgroupRoot)CGROUP_ROOT__INIT;
 		p->cg_root.path = (char *)c->cgroup_root;

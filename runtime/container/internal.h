@@ -126,7 +126,9 @@ struct criu_call {
 	const char *lsm_mount_context;
 	bool leave_running;
 	bool track_mem;
-	char **external; /* criu's external resources: "mnt[KEY]:VAL", "net[INO]:KEY" */
+	const char *ps_address; /* a page server's (dump: where the pages go) */
+	int ps_port;		/* 0: no page server */
+	char **external;	/* criu's external resources: "mnt[KEY]:VAL", "net[INO]:KEY" */
 	size_t n_external;
 	struct criu_inherit {
 		char *key;
@@ -144,7 +146,7 @@ void criu_inherit_fd(struct criu_call *c, int fd, const char *fmt, ...)
 void criu_call_clear(struct criu_call *c);
 /* The binary: name with a '/' as is, else looked up in PATH; "criu not found: ...". */
 char *criu_find(const char *name, struct brig_error *err);
-/* Refuses what brig does not support (--lazy-pages, --empty-ns other than network). */
+/* Refuses what brig does not support (--empty-ns other than network). */
 int criu_check_opts(const struct criu_opts *o, struct brig_error *err);
 /* criu's configuration file, as runc picks it: the annotation's, or this. */
 #define CRIU_CONFIG_ANNOTATION "org.criu.config"

@@ -12,6 +12,7 @@
 #include "runtime/container/internal.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -90,6 +91,97 @@ static int record(struct restoring *r, struct brig_error *err)
 static int make_cgroup(struct restoring *r, struct brig_error *err)
 {
 	return cgroup_make(r->g->rootless, &r->cg, err);
+}
+
+/* Whether dest lies below a tmpfs of the config (criu restores a tmpfs's
+ * content itself, mount points included). */
+static bool below_tmpfs(const struct spec *s, const char *dest)
+{
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		size_t n = strlen(m->destination);
+		if (m->type && !strcmp(m->type, "tmpfs") && !strncmp(dest, m->destination, n) &&
+		    dest[n] == '/')
+			return true;
+	}
+	return false;
+}
+
+static int mountpoints_in_child(const struct spec *s, struct brig_error *err)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return err_sys(err, "unshare a mount namespace");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return err_sys(err, "make / private");
+	_cleanup_close_ int root = open(s->root.abs_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return err_sys(err, "open the rootfs '%s'", s->root.abs_path);
+	for (size_t i = 0; i < s->n_mounts; i++) {
+		const struct spec_mount *m = &s->mounts[i];
+		if ((m->type && !strncmp(m->type, "cgroup", 6)) || below_tmpfs(s, m->destination))
+			continue;
+		bool bind = criu_mount_is_bind(m) && m->source, dir = true;
+		_cleanup_close_ int src = -1;
+		if (bind) {
+			_cleanup_free_ char *path = m->source[0] == '/'
+							? xstrdup(m->source)
+							: path_join(s->bundle, m->source);
+			struct stat st;
+			src = open(path, O_PATH | O_CLOEXEC);
+			if (src < 0 || fstat(src, &st) < 0)
+				return err_sys(err, "mounts[%zu]: bind source '%s'", i, path);
+			dir = S_ISDIR(st.st_mode);
+		}
+		_cleanup_close_ int dst = mkpath_in_root(root, m->destination, dir, err);
+		if (dst < 0)
+			return err_wrap(err, "mounts[%zu]: mount point", i);
+		char sbuf[FD_PATH_MAX], dbuf[FD_PATH_MAX];
+		if (bind &&
+		    mount(fd_path(src, sbuf), fd_path(dst, dbuf), NULL, MS_BIND | MS_REC, NULL) < 0)
+			return err_sys(err, "mounts[%zu]: bind '%s'", i, m->destination);
+	}
+	return 0;
+}
+
+/* runc's prepareCriuRestoreMounts: the mount points criu mounts on, made as
+ * create makes them, in the config's order, each bind mounted in turn so
+ * that a mount point inside another bind's source is made there (runc
+ * #2748: a checkpoint whose nested mount point was removed since). The
+ * binds are a child's, in a mount namespace that ends with it. */
+static int make_mountpoints(struct restoring *r, struct brig_error *err)
+{
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return err_sys(err, "pipe");
+	pid_t pid = fork();
+	if (pid < 0) {
+		closep(&pipefd[0]);
+		closep(&pipefd[1]);
+		return err_sys(err, "fork");
+	}
+	if (pid == 0) {
+		struct brig_error cerr = {0};
+		closep(&pipefd[0]);
+		if (mountpoints_in_child(r->s, &cerr) == 0)
+			_exit(0);
+		ssize_t ignored = write(pipefd[1], cerr.msg, strlen(cerr.msg));
+		(void)ignored;
+		_exit(1);
+	}
+	closep(&pipefd[1]);
+	char msg[sizeof(err->msg)];
+	ssize_t n;
+	while ((n = read(pipefd[0], msg, sizeof(msg) - 1)) < 0 && errno == EINTR)
+		;
+	closep(&pipefd[0]);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return err_sys(err, "wait for the mount point child");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	msg[n > 0 ? n : 0] = '\0';
+	return err_set(err, EIO, "%s", n > 0 ? msg : "the mount point child failed");
 }
 
 /* runc's restore: criu wants its root a mount point whose parent is not
@@ -302,6 +394,7 @@ static const struct restore_step restore_steps[] = {
     {"copy config", copy_config, true},
     {"record state", record, false}, /* before anything outside the state dir */
     {"cgroup", make_cgroup, false},  /* limited before criu restores into it */
+    {"mount points", make_mountpoints, false},
     {"mount root", mount_root, true},
     {"network namespace", open_netns, false},
     {"console socket", open_console, false},
