@@ -95,6 +95,23 @@ START_TEST(test_short_forms)
 }
 END_TEST
 
+/* Go's flag syntax, as runc takes it: containerd's go-runc sends
+ * `restore ... -no-subreaper` */
+START_TEST(test_single_dash_long)
+{
+	ck_assert_int_eq(P("-force", "ID1", "-bundle", "/b"), 0);
+	ck_assert(o.force && !o.all);
+	ck_assert_str_eq(o.bundle, "/b");
+	ck_assert_int_eq(P("-bundle=/c", "ID1", "-preserve-fds=2"), 0);
+	ck_assert_str_eq(o.bundle, "/c");
+	ck_assert_int_eq(o.count, 2);
+	ck_assert_int_eq(P("-fa", "ID1"), 0); /* no such long option: short flags */
+	ck_assert(o.force && o.all);
+	ck_assert_int_eq(P("-forced", "ID1"), -1);
+	ck_assert_str_eq(err.msg, "unknown option '-o' (see brig tverb --help)");
+}
+END_TEST
+
 START_TEST(test_types)
 {
 	ck_assert_int_eq(P("--preserve-fds", "3", "-e", "A=1", "--env=B=2", "--fmt", "json", "x"),
@@ -265,6 +282,7 @@ Suite *test_suite(void)
 	TCase *c = tcase_create("parser");
 	tcase_add_test(c, test_options_after_the_id);
 	tcase_add_test(c, test_short_forms);
+	tcase_add_test(c, test_single_dash_long);
 	tcase_add_test(c, test_types);
 	tcase_add_test(c, test_nothing_dropped);
 	tcase_add_test(c, test_double_dash_and_dash);

@@ -4,7 +4,9 @@
  * positional arguments may come in any order; "--" ends the options, and so
  * does the verb's raw_after-th argument (exec's COMMAND keeps its own flags).
  * Every argument is either an option of the table or a positional argument
- * the verb takes: nothing is dropped silently. */
+ * the verb takes: nothing is dropped silently. A long option may also be
+ * spelled with one dash (`-no-subreaper`, `-detach=true` is not: Go's flag
+ * syntax as runc's parser takes it, and containerd's go-runc sends it). */
 #include "runtime/cli/cli.h"
 
 static void *field(void *opts, const struct cli_opt *o)
@@ -77,11 +79,12 @@ static int set(const struct cli_verb *v, const struct cli_opt *o, const char *sp
 	return bad(v, err, "option '%s' of an unknown type", spelled);
 }
 
-/* --name, --name=value, --name value. *i moves past what it used. */
-static int parse_long(const struct cli_verb *v, int argc, char **argv, int *i, void *opts,
-		      struct brig_error *err)
+/* --name, --name=value, --name value (or with one dash: dashes).
+ * *i moves past what it used. */
+static int parse_long(const struct cli_verb *v, int argc, char **argv, int *i, size_t dashes,
+		      void *opts, struct brig_error *err)
 {
-	const char *arg = argv[*i] + 2;
+	const char *arg = argv[*i] + dashes;
 	const char *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
 	const struct cli_opt *o = find_long(v, arg, len);
@@ -122,6 +125,13 @@ static int parse_short(const struct cli_verb *v, int argc, char **argv, int *i, 
 		return set(v, o, spelled, argv[++*i], opts, err);
 	}
 	return 0;
+}
+
+/* -name[=value] naming a long option (never one letter: that is -x) */
+static bool single_dash_long(const struct cli_verb *v, const char *a)
+{
+	size_t len = strcspn(a + 1, "=");
+	return len > 1 && find_long(v, a + 1, len) != NULL;
 }
 
 static bool is_help(const char *a)
@@ -175,8 +185,10 @@ int cli_parse(const struct cli_verb *v, int argc, char **argv, void *opts, char 
 			else
 				cli_print_help(v, stdout);
 			return 1;
-		} else if ((a[1] == '-' ? parse_long(v, argc, argv, &i, opts, err)
-					: parse_short(v, argc, argv, &i, opts, err)) < 0) {
+		} else if ((a[1] == '-' ? parse_long(v, argc, argv, &i, 2, opts, err)
+			    : single_dash_long(v, a)
+				? parse_long(v, argc, argv, &i, 1, opts, err)
+				: parse_short(v, argc, argv, &i, opts, err)) < 0) {
 			return -1;
 		}
 	}
