@@ -85,8 +85,10 @@ start_dockerd() { # DRIVER NAME=RUNTIME...
 	for r in "$@"; do args+=(--add-runtime "$r"); done
 	# the systemd driver: dockerd's default cgroup settings
 	[ "$CG_DRIVER" = systemd ] || args+=(--cgroup-parent "/$CLIENTS_TOKEN/docker")
-	# dockerd 20.10 has no flag for its libtrust key: keep it out of /etc/docker
-	jq -n --arg k "$CLIENTS_STATE/docker-key.json" '{"deprecated-key-path": $k}' >"$run/daemon.json"
+	# dockerd 20.10 has no flag for its libtrust key: keep it out of /etc/docker;
+	# `docker checkpoint` needs the experimental mode
+	jq -n --arg k "$CLIENTS_STATE/docker-key.json" '{"deprecated-key-path": $k, "experimental": true}' \
+		>"$run/daemon.json"
 	t0=$(now)
 	setsid "$DOCKERD" --config-file "$run/daemon.json" \
 		--data-root "$CLIENTS_STATE/docker" --exec-root "$run/docker" \

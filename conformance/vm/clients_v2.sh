@@ -38,7 +38,7 @@ clients=$(cd "$here/../clients" && pwd -P)
 
 # The scenarios that depend on the cgroup writer (and the ones they need
 # first, which scenarios.sh runs by itself), and the checks of the calls.
-LIMITS='^(docker\.(limits|memory-oom-killed|pids-limit-fork-fails|update|stats)|ctr\.(limits|task-metrics)|podman\.(update|stats|hardened-flags|checkpoint-restore)|calls\..*)$'
+LIMITS='^(docker\.(limits|memory-oom-killed|pids-limit-fork-fails|update|stats|checkpoint-restore)|ctr\.(limits|task-metrics)|podman\.(update|stats|hardened-flags|checkpoint-restore)|calls\..*)$'
 
 if [ "${1:-}" = --inside ]; then
 	[ -d /.vm-run ] || {

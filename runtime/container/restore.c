@@ -185,7 +185,7 @@ static int make_mountpoints(struct restoring *r, struct brig_error *err)
 }
 
 /* runc's restore: criu wants its root a mount point whose parent is not
- * overmounted; a private bind of the rootfs in the state directory is. */
+ * overmounted; a bind of the rootfs in the state directory is. */
 static int mount_root(struct restoring *r, struct brig_error *err)
 {
 	_cleanup_free_ char *root = path_join(r->state_dir, CRIU_ROOT);
@@ -194,8 +194,9 @@ static int mount_root(struct restoring *r, struct brig_error *err)
 	if (mount(r->s->root.abs_path, root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return err_sys(err, "bind '%s' to '%s'", r->s->root.abs_path, root);
 	r->root_mounted = true;
-	if (mount(NULL, root, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
-		return err_sys(err, "make '%s' private", root);
+	/* Not made private: a container mount that was a slave of the host's
+	 * (rootfsPropagation, Docker's rootfs) is restored as one by copying
+	 * the sharing of this root (criu's mount-v2), as runc's bind gives it. */
 	/* criu takes the root mount as it finds it: root.readonly is this bind's */
 	if (r->s->root.readonly &&
 	    mount(NULL, root, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY, NULL) < 0)
