@@ -273,12 +273,26 @@ ds_restart() {
 	p2=$(dstate "$P-rs" '.State.Pid}} {{.State.Status')
 	[ "${p2#* }" = running ] && [ "${p2% *}" != "$p1" ] || { R="pid $p1 before, after: $p2"; return 1; }
 }
+# restored_counter CLI NAME LABEL: the checkpoint scenarios' counter (its
+# count in /tmp/count, "tick=N" on stdout) runs on after the restore, from
+# where it was, and its output reaches CLI's logs
+restored_counter() {
+	local n1 n2
+	n1=$($1 exec "$2" cat /tmp/count 2>&1)
+	sleep 1.5
+	n2=$($1 exec "$2" cat /tmp/count 2>&1)
+	[ "$(cstate "$1" "$2" .State.Status)" = running ] && [ "${n1:-0}" -ge 3 ] 2>/dev/null &&
+		[ "${n2:-0}" -gt "${n1:-0}" ] 2>/dev/null ||
+		{ R="after the restore: status $(cstate "$1" "$2" .State.Status), count $n1 then $n2"; return 1; }
+	out=$($1 logs "$2" 2>&1)
+	has "tick=$n2" "$out" || { R="the restored container's output is not in $3 logs: $(tail -c 200 <<<"$out")"; return 1; }
+}
 # docker checkpoint create (dockerd's experimental mode), then docker start
 # --checkpoint: containerd's shim calls the runtime's checkpoint and restore
 # (with its stdio pipes); the counter goes on from where it was, its output
 # in docker logs (criu; only where `criu check` passes)
 ds_checkpoint() {
-	local n1 n2 st
+	local st
 	out=$(DR -d --name "$P-ckpt" --network none "$IMG" sh -c \
 		'i=0; while :; do i=$((i + 1)); echo $i >/tmp/count; echo "tick=$i"; sleep 0.5; done' 2>&1) ||
 		{ R="run -d: $out"; return 1; }
@@ -287,14 +301,7 @@ ds_checkpoint() {
 	st=$(dstate "$P-ckpt" .State.Status)
 	[ "$st" = exited ] || { R="after checkpoint: status $st"; return 1; }
 	out=$(d start --checkpoint cp1 "$P-ckpt" 2>&1) || { R="start --checkpoint: $out"; return 1; }
-	n1=$(d exec "$P-ckpt" cat /tmp/count 2>&1)
-	sleep 1.5
-	n2=$(d exec "$P-ckpt" cat /tmp/count 2>&1)
-	[ "$(dstate "$P-ckpt" .State.Status)" = running ] && [ "${n1:-0}" -ge 3 ] 2>/dev/null &&
-		[ "${n2:-0}" -gt "${n1:-0}" ] 2>/dev/null ||
-		{ R="after start --checkpoint: status $(dstate "$P-ckpt" .State.Status), count $n1 then $n2"; return 1; }
-	out=$(d logs "$P-ckpt" 2>&1)
-	has "tick=$n2" "$out" || { R="the restored container's output is not in docker logs: $(tail -c 200 <<<"$out")"; return 1; }
+	restored_counter d "$P-ckpt" docker
 }
 ds_rm_f() {
 	out=$(DR -d --name "$P-rm" --network none "$IMG" sleep 300 2>&1) || { R=$out; return 1; }
@@ -809,7 +816,7 @@ ps_hardened() {
 # podman container checkpoint, then restore: the counter goes on in the same
 # container, from where it was (criu; only where `criu check` passes)
 ps_checkpoint() {
-	local n1 n2
+	local st
 	out=$(PR -d --name "$P-ckpt" "$PIMG" sh -c \
 		'i=0; while :; do i=$((i + 1)); echo $i >/tmp/count; echo "tick=$i"; sleep 0.5; done' 2>&1) ||
 		{ R="run -d: $out"; return 1; }
@@ -818,14 +825,7 @@ ps_checkpoint() {
 	st=$(pstate "$P-ckpt" .State.Status)
 	[ "$st" = exited ] || { R="after checkpoint: status $st"; return 1; }
 	out=$(p container restore "$P-ckpt" 2>&1) || { R="restore: $out"; return 1; }
-	n1=$(p exec "$P-ckpt" cat /tmp/count 2>&1)
-	sleep 1.5
-	n2=$(p exec "$P-ckpt" cat /tmp/count 2>&1)
-	[ "$(pstate "$P-ckpt" .State.Status)" = running ] && [ "${n1:-0}" -ge 3 ] 2>/dev/null &&
-		[ "${n2:-0}" -gt "${n1:-0}" ] 2>/dev/null ||
-		{ R="after restore: status $(pstate "$P-ckpt" .State.Status), count $n1 then $n2"; return 1; }
-	out=$(p logs "$P-ckpt" 2>&1)
-	has "tick=$n2" "$out" || { R="the restored container's output is not in podman logs: $(tail -c 200 <<<"$out")"; return 1; }
+	restored_counter p "$P-ckpt" podman
 }
 
 run_podman() {

@@ -29,9 +29,7 @@ void criu_external(struct criu_call *c, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
 	c->external = xrealloc(c->external, (c->n_external + 1) * sizeof(*c->external));
 	c->external[c->n_external++] = s;
@@ -41,9 +39,7 @@ void criu_inherit_fd(struct criu_call *c, int fd, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *s = NULL;
-	if (vasprintf(&s, fmt, ap) < 0)
-		abort();
+	char *s = xvasprintf(fmt, ap);
 	va_end(ap);
 	c->inherit = xrealloc(c->inherit, (c->n_inherit + 1) * sizeof(*c->inherit));
 	c->inherit[c->n_inherit].key = s;
